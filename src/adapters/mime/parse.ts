@@ -1,0 +1,93 @@
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { EmailAddress, ParsedEmail } from '../../core/email/types.js';
+
+/** Wraps mailparser: raw RFC 5322 bytes in, plain ParsedEmail data out. */
+export type ParseResult =
+  | { ok: true; email: ParsedEmail; parsed: ParsedMail }
+  | { ok: false; code: 'mime.unparseable'; reason: string };
+
+function addresses(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const out: EmailAddress[] = [];
+  const walk = (entries: AddressObject['value']) => {
+    for (const entry of entries) {
+      if (entry.group) walk(entry.group);
+      else if (entry.address) out.push({ address: entry.address.toLowerCase(), name: entry.name ?? '' });
+    }
+  };
+  for (const obj of list) walk(obj.value);
+  return out;
+}
+
+function headerMap(parsed: ParsedMail): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const line of parsed.headerLines ?? []) {
+    const key = line.key.toLowerCase();
+    const colon = line.line.indexOf(':');
+    const value = (colon >= 0 ? line.line.slice(colon + 1) : line.line).replace(/\r?\n[ \t]+/g, ' ').trim();
+    (out[key] ??= []).push(value);
+  }
+  return out;
+}
+
+function messageIdList(value: string | string[] | undefined): string[] {
+  if (!value) return [];
+  const raw = Array.isArray(value) ? value.join(' ') : value;
+  return raw.match(/<[^<>\s]+>/g) ?? (raw.trim() ? raw.trim().split(/\s+/) : []);
+}
+
+export function toParsedEmail(parsed: ParsedMail, size: number): ParsedEmail {
+  const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.getTime() : null;
+  const contentType = parsed.headers.get('content-type');
+  const ctValue = typeof contentType === 'object' && contentType && 'value' in contentType
+    ? String((contentType as { value: string; params?: Record<string, string> }).value)
+    : typeof contentType === 'string' ? contentType : 'text/plain';
+  const ctParams = typeof contentType === 'object' && contentType && 'params' in contentType
+    ? ((contentType as { params?: Record<string, string> }).params ?? {}) : {};
+  const reportType = ctParams['report-type'] ? `; report-type=${ctParams['report-type']}` : '';
+  const from = addresses(parsed.from)[0] ?? null;
+  return {
+    messageId: parsed.messageId?.trim() || null,
+    from,
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    replyTo: addresses(parsed.replyTo),
+    subject: parsed.subject ?? '',
+    date,
+    inReplyTo: messageIdList(parsed.inReplyTo)[0] ?? null,
+    references: messageIdList(parsed.references),
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : null,
+    attachments: parsed.attachments.map((a, index) => ({
+      index,
+      filename: a.filename ?? `attachment-${index + 1}`,
+      contentType: a.contentType ?? 'application/octet-stream',
+      size: a.size ?? a.content?.length ?? 0,
+      contentId: a.contentId ?? null,
+      inline: a.contentDisposition === 'inline',
+    })),
+    headers: headerMap(parsed),
+    contentType: `${ctValue.toLowerCase()}${reportType.toLowerCase()}`,
+    size,
+  };
+}
+
+/** Never throws: malformed input is a result, not an exception. */
+export async function parseEmail(raw: Buffer): Promise<ParseResult> {
+  try {
+    const parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 });
+    return { ok: true, email: toParsedEmail(parsed, raw.length), parsed };
+  } catch (err) {
+    return { ok: false, code: 'mime.unparseable', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The content of one attachment, for downloads. */
+export async function extractAttachment(raw: Buffer, index: number): Promise<{ filename: string; contentType: string; content: Buffer } | null> {
+  const result = await parseEmail(raw);
+  if (!result.ok) return null;
+  const a = result.parsed.attachments[index];
+  if (!a) return null;
+  return { filename: a.filename ?? `attachment-${index + 1}`, contentType: a.contentType ?? 'application/octet-stream', content: a.content };
+}

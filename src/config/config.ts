@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+/**
+ * The only module that reads process.env. One schema, every problem listed at once.
+ */
+export const ROLES = ['account-server', 'email-server', 'acd', 'web'] as const;
+export type Role = (typeof ROLES)[number];
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  SWITCHYARD_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  SWITCHYARD_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SWITCHYARD_HTTP_PORT: port.default(8080),
+  SWITCHYARD_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  SWITCHYARD_SECRET_KEY: z.string().regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex digits or base64').optional(),
+  SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SWITCHYARD_INSTANCE_ID: z.string().min(1).optional(),
+  SWITCHYARD_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SWITCHYARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SWITCHYARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
+});
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string | null;
+  http: { host: string; port: number; maxBodyBytes: number; cookieSecure: boolean };
+  adminPassword: string | null;
+  secretKey: string | null;
+  logLevel: string;
+  instanceId: string;
+  offerTimeoutSeconds: number;
+  sessionHours: number;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof z.input<typeof envSchema>, string>> = {}): ConfigResult {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = overrides[key as keyof typeof overrides] ?? env[key];
+    input[key] = value === '' ? undefined : value;
+  }
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      dataDir: resolve(e.SWITCHYARD_DATA_DIR),
+      databaseUrl: e.DATABASE_URL ?? null,
+      http: { host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1' },
+      adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
+      secretKey: e.SWITCHYARD_SECRET_KEY ?? null,
+      logLevel: e.SWITCHYARD_LOG_LEVEL,
+      instanceId: e.SWITCHYARD_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      offerTimeoutSeconds: e.SWITCHYARD_OFFER_TIMEOUT_SECONDS,
+      sessionHours: e.SWITCHYARD_SESSION_HOURS,
+    },
+  };
+}
+
+export function parseRoles(value: string | undefined): { ok: true; roles: Role[] } | { ok: false; problem: string } {
+  if (!value) return { ok: true, roles: [...ROLES] };
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(ROLES as readonly string[]).includes(n));
+  if (unknown.length) return { ok: false, problem: `unknown role(s): ${unknown.join(', ')}; known: ${ROLES.join(', ')}` };
+  return { ok: true, roles: [...new Set(names)] as Role[] };
+}

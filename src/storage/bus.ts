@@ -1,0 +1,70 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { sql } from 'kysely';
+import type { Storage } from './db.js';
+
+/**
+ * Wake-ups and live events between roles. Published after the data is committed,
+ * so a subscriber that wakes up always finds it. On PostgreSQL it is LISTEN/NOTIFY
+ * (roles may be separate processes on separate machines); on SQLite it is in-process.
+ * Subscribers must treat a message as a hint: every role also sweeps periodically,
+ * so a lost notification delays work but never loses it.
+ */
+export type Topic = 'inbound' | 'acd' | 'outbox' | 'events';
+
+export interface Bus {
+  publish(topic: Topic, payload?: unknown): Promise<void>;
+  subscribe(topic: Topic, fn: (payload: unknown) => void): () => void;
+  close(): Promise<void>;
+}
+
+const CHANNEL = 'switchyard';
+
+export function createLocalBus(): Bus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    async publish(topic, payload) { emitter.emit(topic, payload ?? null); },
+    subscribe(topic, fn) { emitter.on(topic, fn); return () => { emitter.off(topic, fn); }; },
+    async close() { emitter.removeAllListeners(); },
+  };
+}
+
+export async function createPostgresBus(storage: Storage, databaseUrl: string, onError: (err: Error) => void): Promise<Bus> {
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  let client: pg.Client | null = null;
+  let closed = false;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    c.on('notification', (msg) => {
+      if (!msg.payload) return;
+      try {
+        const { t, p } = JSON.parse(msg.payload) as { t: Topic; p: unknown };
+        local.emit(t, p);
+      } catch { /* not ours */ }
+    });
+    c.on('error', (err) => {
+      onError(err);
+      client = null;
+      if (!closed) setTimeout(() => { connect().catch(onError); }, 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}`);
+    client = c;
+  };
+  await connect();
+  return {
+    async publish(topic, payload) {
+      const text = JSON.stringify({ t: topic, p: payload ?? null });
+      if (Buffer.byteLength(text) > 7900) throw new Error('bus payload too large');
+      await sql`select pg_notify(${CHANNEL}, ${text})`.execute(storage.db);
+    },
+    subscribe(topic, fn) { local.on(topic, fn); return () => { local.off(topic, fn); }; },
+    async close() {
+      closed = true;
+      local.removeAllListeners();
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrations/index.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Storage {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Runs fn in a transaction. On PostgreSQL, lockKey takes a transaction-scoped advisory lock first. */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>, lockKey?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Advisory lock keys (PostgreSQL). SQLite serialises writers on its own. */
+export const LOCKS = { acd: 0x5a1701, migrations: 0x5a1700 } as const;
+
+export interface StorageOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  /** For tests: an explicit SQLite file. */
+  sqliteFile?: string;
+}
+
+function pgPool(url: string): pg.Pool {
+  return new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: (oid: number, format?: unknown) => {
+        // int8 (times in ms, ids) fit in a double for centuries; numeric stays a string.
+        if (oid === 20) return (v: string) => Number(v);
+        return pg.types.getTypeParser(oid, format as 'text');
+      },
+    },
+  });
+}
+
+export async function openStorage(opts: StorageOptions): Promise<Storage> {
+  let db: Kysely<Database>;
+  let dialect: DialectName;
+  if (opts.databaseUrl) {
+    dialect = 'postgres';
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(opts.databaseUrl) }) });
+  } else {
+    dialect = 'sqlite';
+    const file = opts.sqliteFile ?? join(opts.dataDir, 'switchyard.sqlite');
+    mkdirSync(opts.dataDir, { recursive: true });
+    db = new Kysely<Database>({
+      dialect: new SqliteDialect({
+        database: async () => {
+          const conn = new SQLite(file);
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = NORMAL');
+          conn.pragma('busy_timeout = 10000');
+          conn.pragma('foreign_keys = ON');
+          return conn;
+        },
+      }),
+    });
+  }
+  const storage: Storage = {
+    db,
+    dialect,
+    async transaction(fn, lockKey) {
+      return db.transaction().execute(async (trx) => {
+        if (lockKey !== undefined && dialect === 'postgres') {
+          await sql`select pg_advisory_xact_lock(${lockKey})`.execute(trx);
+        }
+        return fn(trx);
+      });
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+  await migrateToLatest(storage);
+  return storage;
+}

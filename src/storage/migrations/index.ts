@@ -1,0 +1,34 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Storage, DialectName } from '../db.js';
+import { m001Backbone } from './001-backbone.js';
+
+export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
+
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '001-backbone': m001Backbone,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, up] of Object.entries(MIGRATIONS)) {
+      out[name] = { up: (db) => up(db, this.dialect) };
+    }
+    return out;
+  }
+}
+
+/** Brings the schema to the latest version. Safe when several processes start at once. */
+export async function migrateToLatest(storage: Storage): Promise<void> {
+  const migrator = new Migrator({ db: storage.db, provider: new StaticProvider(storage.dialect) });
+  const run = async () => {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error');
+      throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  // Kysely's Migrator takes its own lock (a row lock on PostgreSQL), so concurrent first starts are safe.
+  await run();
+}

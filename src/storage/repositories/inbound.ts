@@ -1,0 +1,88 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, InboundMessageRow } from '../schema.js';
+import type { Storage } from '../db.js';
+import { sha256 } from '../../adapters/crypto/secrets.js';
+
+/** Raw inbound messages: stored by the account server, claimed by email servers. */
+
+export interface StoreInput {
+  accountId: string;
+  uidvalidity: number | null;
+  uid: number | null;
+  raw: Buffer;
+  /** 'pending' for IMAP (an after-import action follows), 'none' for SMTP. */
+  sourceAction: 'pending' | 'none';
+}
+
+/**
+ * Idempotent on (account, UIDVALIDITY, UID): storing the same source message twice
+ * is a no-op. Advances the account cursor in the same transaction.
+ */
+export async function storeInbound(storage: Storage, input: StoreInput, now: number, cursor?: { mailbox: string }): Promise<{ stored: boolean; id: number | null }> {
+  return storage.transaction(async (trx) => {
+    const inserted = await trx.insertInto('inbound_messages').values({
+      account_id: input.accountId, uidvalidity: input.uidvalidity, uid: input.uid, raw: input.raw, size: input.raw.length,
+      sha256: sha256(input.raw), stored_at: now, status: 'stored', source_action: input.sourceAction, attempts: 0,
+      claimed_by: null, claim_expires_at: null, contact_id: null, error: null, processed_at: null,
+    }).onConflict((oc) => oc.columns(['account_id', 'uidvalidity', 'uid']).doNothing()).returning('id').executeTakeFirst();
+    if (cursor && input.uidvalidity !== null && input.uid !== null) {
+      await advanceCursor(trx, input.accountId, cursor.mailbox, input.uidvalidity, input.uid, now);
+    }
+    return { stored: inserted !== undefined, id: inserted ? Number(inserted.id) : null };
+  });
+}
+
+export async function getCursor(db: Kysely<Database>, accountId: string) {
+  return db.selectFrom('account_cursors').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/** Sets the cursor; a new UIDVALIDITY resets last_uid (a re-scan, de-duplicated later by Message-ID). */
+export async function advanceCursor(db: Kysely<Database>, accountId: string, mailbox: string, uidvalidity: number, lastUid: number, now: number): Promise<void> {
+  await db.insertInto('account_cursors').values({ account_id: accountId, mailbox, uidvalidity, last_uid: lastUid, updated_at: now })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet({
+      mailbox, uidvalidity, updated_at: now,
+      last_uid: sql<number>`case when account_cursors.uidvalidity = ${uidvalidity} and account_cursors.last_uid > ${lastUid} then account_cursors.last_uid else ${lastUid} end`,
+    })).execute();
+}
+
+/** Stored messages whose after-import action has not run on the source yet (e.g. after a crash). */
+export const pendingSourceActions = (db: Kysely<Database>, accountId: string, uidvalidity: number) =>
+  db.selectFrom('inbound_messages').select(['id', 'uid']).where('account_id', '=', accountId)
+    .where('uidvalidity', '=', uidvalidity).where('source_action', '=', 'pending').orderBy('uid').execute();
+
+export async function markSourceActionDone(db: Kysely<Database>, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('inbound_messages').set({ source_action: 'done' }).where('id', 'in', ids).execute();
+}
+
+/**
+ * Claims up to `limit` messages for one email server. A claim is a lease: a crashed
+ * server's messages become claimable again when the lease expires. On PostgreSQL the
+ * candidate rows are locked with FOR UPDATE SKIP LOCKED, so concurrent servers never
+ * claim the same message.
+ */
+export async function claimInbound(storage: Storage, worker: string, limit: number, now: number, leaseMs: number): Promise<InboundMessageRow[]> {
+  return storage.transaction(async (trx) => {
+    let candidates = trx.selectFrom('inbound_messages').select('id')
+      .where((eb) => eb.or([
+        eb('status', '=', 'stored'),
+        eb.and([eb('status', '=', 'processing'), eb('claim_expires_at', '<', now)]),
+      ]))
+      .orderBy('id').limit(limit);
+    if (storage.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
+    const ids = (await candidates.execute()).map((r) => Number(r.id));
+    if (ids.length === 0) return [];
+    return trx.updateTable('inbound_messages')
+      .set((eb) => ({ status: 'processing', claimed_by: worker, claim_expires_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', ids).returningAll().execute();
+  });
+}
+
+export async function countInbound(db: Kysely<Database>, status?: string): Promise<number> {
+  let q = db.selectFrom('inbound_messages').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (status) q = q.where('status', '=', status as never);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+export const getInboundRaw = async (db: Kysely<Database>, id: number): Promise<Buffer | null> =>
+  (await db.selectFrom('inbound_messages').select('raw').where('id', '=', id).executeTakeFirst())?.raw ?? null;

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, UserRow } from '../schema.js';
+
+export type Role = 'admin' | 'supervisor' | 'agent';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  email: string | null;
+  skills: Record<string, number>;
+  capacity: number;
+  createdAt: string;
+}
+
+export function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    email: row.email,
+    skills: JSON.parse(row.skills) as Record<string, number>,
+    capacity: row.capacity,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: Role;
+  email?: string | null;
+  skills?: Record<string, number>;
+  capacity?: number;
+}
+
+export type CreateUserResult = { ok: true; user: UserRow } | { ok: false; code: 'user.exists'; message: string };
+
+export async function createUser(db: Kysely<Database>, input: NewUser, now: number): Promise<CreateUserResult> {
+  const existing = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  if (existing) return { ok: false, code: 'user.exists', message: `a user named '${input.username}' already exists` };
+  const row: UserRow = {
+    id: randomUUID(),
+    username: input.username,
+    display_name: input.displayName,
+    password_hash: input.passwordHash,
+    role: input.role,
+    email: input.email?.toLowerCase() ?? null,
+    skills: JSON.stringify(input.skills ?? {}),
+    capacity: input.capacity ?? 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insertInto('users').values(row).execute();
+  await db.insertInto('agent_states').values({ user_id: row.id, state: 'logged_out', pause_reason: null, state_since: now, idle_since: now, updated_at: now }).execute();
+  return { ok: true, user: row };
+}
+
+export const findUserByName = (db: Kysely<Database>, username: string) =>
+  db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+
+export const findUser = (db: Kysely<Database>, id: string) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listUsers = (db: Kysely<Database>) => db.selectFrom('users').selectAll().orderBy('username').execute();
+
+export async function countUsers(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+// Sessions: only a hash of the token is stored.
+export async function createSession(db: Kysely<Database>, userId: string, tokenHash: string, now: number, ttlMs: number): Promise<void> {
+  await db.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, created_at: now, expires_at: now + ttlMs }).execute();
+}
+
+export async function sessionUser(db: Kysely<Database>, tokenHash: string, now: number): Promise<UserRow | undefined> {
+  return db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users').where('sessions.token_hash', '=', tokenHash).where('sessions.expires_at', '>', now).executeTakeFirst();
+}
+
+export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}

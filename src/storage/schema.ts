@@ -1,0 +1,231 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types shared by SQLite and PostgreSQL. Times are epoch milliseconds
+ * (bigint in PostgreSQL, parsed to number), booleans are 0/1, JSON is text.
+ */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: 'admin' | 'supervisor' | 'agent';
+  email: string | null;
+  skills: string; // JSON: Record<string, number>
+  capacity: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SmtpServersTable {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  security: 'none' | 'starttls' | 'tls';
+  auth_user: string | null;
+  auth_secret: string | null; // encrypted
+  auth_method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountsTable {
+  id: string;
+  address: string;
+  protocol: 'imap' | 'smtp';
+  host: string;
+  port: number;
+  security: 'none' | 'starttls' | 'tls';
+  username: string | null;
+  password_secret: string | null; // encrypted
+  mailbox: string;
+  after_import: 'seen' | 'move' | 'delete';
+  move_to: string | null;
+  poll_interval_seconds: number;
+  smtp_server_id: string | null;
+  return_address: string | null;
+  alternative_addresses: string; // JSON string[]
+  enabled: number;
+  health_state: string;
+  health_last_success_at: number | null;
+  health_last_error: string | null;
+  health_last_error_at: number | null;
+  health_updated_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountCursorsTable {
+  account_id: string;
+  mailbox: string;
+  uidvalidity: number;
+  last_uid: number;
+  updated_at: number;
+}
+
+export interface QueuesTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface EntrancesTable {
+  id: string;
+  name: string;
+  account_id: string | null;
+  queue_id: string;
+  created_at: number;
+}
+
+export type InboundStatus = 'stored' | 'processing' | 'done' | 'duplicate' | 'quarantined';
+
+export interface InboundMessagesTable {
+  id: Generated<number>;
+  account_id: string;
+  uidvalidity: number | null;
+  uid: number | null;
+  raw: Buffer;
+  size: number;
+  sha256: string;
+  stored_at: number;
+  status: InboundStatus;
+  /** 'pending' until the after-import action ran on the source server; 'none' when there is none (SMTP). */
+  source_action: 'pending' | 'done' | 'none';
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+  attempts: number;
+  contact_id: string | null;
+  error: string | null;
+  processed_at: number | null;
+}
+
+export type ContactStatus = 'queued' | 'offered' | 'assigned' | 'closed';
+
+export interface ContactsTable {
+  id: string;
+  entrance_id: string;
+  queue_id: string;
+  inbound_message_id: number | null;
+  dedupe_key: string;
+  status: ContactStatus;
+  message_id: string | null;
+  subject: string;
+  from_address: string | null;
+  from_name: string | null;
+  to_addresses: string; // JSON EmailAddress[]
+  cc_addresses: string;
+  reply_to: string;
+  sent_date: number | null;
+  in_reply_to: string | null;
+  references_ids: string; // JSON string[]
+  text_body: string;
+  html_body: string | null;
+  attachments: string; // JSON AttachmentInfo[]
+  contact_data: string; // JSON
+  priority: number;
+  queued_at: number;
+  agent_id: string | null;
+  offer_count: number;
+  assigned_at: number | null;
+  closed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OffersTable {
+  id: string;
+  contact_id: string;
+  agent_id: string;
+  status: 'open' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  created_at: number;
+  expires_at: number;
+  resolved_at: number | null;
+}
+
+export interface AgentStatesTable {
+  user_id: string;
+  state: 'logged_out' | 'ready' | 'paused' | 'wrap_up';
+  pause_reason: string | null;
+  state_since: number;
+  /** When the agent last became idle (ready with nothing to do): longest-idle ordering. */
+  idle_since: number;
+  updated_at: number;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: 'redirect' | 'auto_answer' | 'reply' | 'notice';
+  contact_id: string | null;
+  account_id: string | null;
+  envelope_from: string;
+  envelope_to: string; // JSON string[]
+  raw: Buffer;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface QuarantineTable {
+  id: Generated<number>;
+  inbound_message_id: number | null;
+  account_id: string | null;
+  reason_code: string;
+  reason: string;
+  created_at: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  contact_id: string | null;
+  agent_id: string | null;
+  data: string; // JSON
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  smtp_servers: SmtpServersTable;
+  accounts: AccountsTable;
+  account_cursors: AccountCursorsTable;
+  queues: QueuesTable;
+  entrances: EntrancesTable;
+  inbound_messages: InboundMessagesTable;
+  contacts: ContactsTable;
+  offers: OffersTable;
+  agent_states: AgentStatesTable;
+  outbox: OutboxTable;
+  quarantine: QuarantineTable;
+  events: EventsTable;
+  settings: SettingsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type OfferRow = Selectable<OffersTable>;
+export type InboundMessageRow = Selectable<InboundMessagesTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewContact = Insertable<ContactsTable>;
+export type AccountUpdate = Updateable<AccountsTable>;

@@ -1,0 +1,21 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * Starts the real services the integration tests use: the project's own
+ * Dovecot + Postfix stack on loopback (scripts/mailstack.sh) and this
+ * machine's PostgreSQL. Both commands are idempotent.
+ */
+export default function setup(): void {
+  if (process.env.SWITCHYARD_SKIP_SERVICES === '1') return;
+  const script = resolve(import.meta.dirname, '../../scripts/mailstack.sh');
+  execFileSync('bash', [script, 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (existsSync('/etc/postgresql')) {
+    try {
+      execFileSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '2'], { stdio: 'ignore' });
+    } catch {
+      execFileSync('bash', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start'], { stdio: 'inherit' });
+    }
+  }
+}

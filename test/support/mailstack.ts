@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
+
+/** The project's loopback mail stack (scripts/mailstack.sh): Dovecot IMAP 1143, Postfix SMTP 2525. */
+export const MAIL = { host: '127.0.0.1', imapPort: 1143, smtpPort: 2525, pop3Port: 1110 } as const;
+const SCRIPT = resolve(import.meta.dirname, '../../scripts/mailstack.sh');
+
+export function mailstack(...args: string[]): string {
+  return execFileSync('bash', [SCRIPT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Creates mailbox users (idempotent) and empties their INBOX. Returns a unique-ish address per call when `unique`. */
+export function freshMailbox(local: string, password = 'password'): { address: string; password: string } {
+  const address = `${local}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
+  mailstack('add-user', address, password);
+  return { address, password };
+}
+
+export function imapClient(user: string, pass: string): ImapFlow {
+  return new ImapFlow({ host: MAIL.host, port: MAIL.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false });
+}
+
+export function smtpTransport() {
+  return nodemailer.createTransport({ host: MAIL.host, port: MAIL.smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
+}
+
+/** Waits until the Postfix queue is empty (all accepted mail delivered to Dovecot). */
+export async function waitForPostfixQueueEmpty(timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    let out = '';
+    try { out = mailstack('status'); } catch (e) { out = String((e as { stdout?: string }).stdout ?? ''); }
+    const m = out.match(/postfix queue (\d+)/);
+    if (m && m[1] === '0') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('postfix queue did not drain');
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string, intervalMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
