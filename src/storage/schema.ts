@@ -134,6 +134,7 @@ export interface ContactsTable {
   queued_at: number;
   agent_id: string | null;
   offer_count: number;
+  declined_by: string; // JSON string[]
   assigned_at: number | null;
   closed_at: number | null;
   created_at: number;

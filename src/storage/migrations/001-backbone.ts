@@ -135,6 +135,7 @@ export async function m001Backbone(db: Kysely<unknown>, dialect: DialectName): P
     .addColumn('queued_at', 'bigint', notNull)
     .addColumn('agent_id', 'text', (c) => c.references('users.id'))
     .addColumn('offer_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('declined_by', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('assigned_at', 'bigint')
     .addColumn('closed_at', 'bigint')
     .addColumn('created_at', 'bigint', notNull)

@@ -1,0 +1,117 @@
+import type { Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../app/deps.js';
+import { decide, nextDue } from '../../core/acd/decide.js';
+import type { AcdEffect, AcdEvent, AcdRejection, AcdSettings } from '../../core/acd/types.js';
+import { composeRedirect } from '../../core/email/redirect.js';
+import { LOCKS } from '../../storage/db.js';
+import { enqueueOutbox } from '../../storage/repositories/outbox.js';
+import type { Database } from '../../storage/schema.js';
+import { loadSnapshot, persistSnapshot } from './snapshot.js';
+
+/**
+ * The queue engine's shell. Any role may submit an event (the web role submits agent
+ * commands, the ACD role submits arrivals and timer ticks): one transaction, under the
+ * ACD advisory lock on PostgreSQL, loads the snapshot, runs the pure decide(), persists
+ * the new state, the event log and any outbox rows; after commit it publishes the
+ * effects so the web role can push them to agents.
+ */
+export type AcdOutcome = { ok: true; effects: AcdEffect[]; nextDue: number | null } | ({ ok: false } & AcdRejection);
+
+export const MISSED_OFFER = 'missed offer';
+
+export function acdSettings(deps: Deps): AcdSettings {
+  return { offerTimeoutMs: deps.config.offerTimeoutSeconds * 1000, missedOfferReason: MISSED_OFFER };
+}
+
+export async function submitAcdEvent(deps: Deps, event: AcdEvent): Promise<AcdOutcome> {
+  const now = deps.clock();
+  const outcome = await deps.storage.transaction(async (trx) => {
+    const before = await loadSnapshot(trx, acdSettings(deps));
+    const decision = decide(before, event, now);
+    if (decision.rejected) return { ok: false as const, ...decision.rejected };
+    await persistSnapshot(trx, before, decision.state, now);
+    let outbox = false;
+    for (const effect of decision.effects) outbox = (await persistEffect(deps, trx, effect, now)) || outbox;
+    return { ok: true as const, effects: decision.effects, nextDue: nextDue(decision.state), outbox };
+  }, LOCKS.acd);
+  if (!outcome.ok) return outcome;
+  await publishEffects(deps, outcome.effects, now);
+  if (outcome.outbox) await deps.bus.publish('outbox');
+  return { ok: true, effects: outcome.effects, nextDue: outcome.nextDue };
+}
+
+function effectSubjects(e: AcdEffect): { contactId: string | null; agentId: string | null } {
+  switch (e.type) {
+    case 'offer.created': case 'offer.withdrawn': case 'offer.accepted': return { contactId: e.offer.contactId, agentId: e.offer.agentId };
+    case 'contact.requeued': return { contactId: e.contactId, agentId: null };
+    case 'contact.assigned': case 'contact.closed': return { contactId: e.contactId, agentId: e.agentId };
+    case 'agent.stateChanged': return { contactId: null, agentId: e.agentId };
+  }
+}
+
+/** Records the effect in the event log; resolves offers; queues the redirect for external-client agents. */
+async function persistEffect(deps: Deps, trx: Transaction<Database>, e: AcdEffect, now: number): Promise<boolean> {
+  const { contactId, agentId } = effectSubjects(e);
+  await trx.insertInto('events').values({ at: now, type: e.type, contact_id: contactId, agent_id: agentId, data: JSON.stringify(e) }).execute();
+  if (e.type === 'offer.withdrawn' || e.type === 'offer.accepted') {
+    const status = e.type === 'offer.accepted' ? 'accepted' : e.reason === 'declined' ? 'declined' : e.reason === 'expired' ? 'expired' : 'withdrawn';
+    await trx.updateTable('offers').set({ status, resolved_at: now }).where('id', '=', e.offer.id).execute();
+  }
+  if (e.type === 'offer.created' && e.offer.createdAt === now) {
+    const c = await trx.selectFrom('contacts').select(['queued_at', 'offer_count']).where('id', '=', e.offer.contactId).executeTakeFirst();
+    if (c && c.offer_count === 1) deps.metrics.offerLatency.observe(Math.max(0, now - c.queued_at) / 1000);
+    deps.metrics.offersCreated.inc();
+  }
+  if (e.type === 'contact.assigned') return queueRedirect(deps, trx, e.contactId, e.agentId, now);
+  return false;
+}
+
+async function queueRedirect(deps: Deps, trx: Transaction<Database>, contactId: string, agentId: string, now: number): Promise<boolean> {
+  const agent = await trx.selectFrom('users').select(['email']).where('id', '=', agentId).executeTakeFirst();
+  if (!agent?.email) return false; // built-in mode: the agent reads the contact in the desktop / API
+  const row = await trx.selectFrom('contacts')
+    .innerJoin('entrances', 'entrances.id', 'contacts.entrance_id')
+    .leftJoin('accounts', 'accounts.id', 'entrances.account_id')
+    .leftJoin('inbound_messages', 'inbound_messages.id', 'contacts.inbound_message_id')
+    .select(['accounts.id as account_id', 'accounts.address', 'accounts.return_address', 'inbound_messages.raw'])
+    .where('contacts.id', '=', contactId).executeTakeFirst();
+  if (!row?.raw) {
+    deps.logger.warn({ contactId }, 'no raw message to redirect');
+    return false;
+  }
+  const from = row.return_address ?? row.address ?? 'switchyard@localhost';
+  const raw = composeRedirect({
+    raw: row.raw, contactId, resentFrom: from, resentTo: agent.email,
+    resentMessageId: `<sy.redirect.${contactId}.${randomUUID().slice(0, 8)}@${from.split('@')[1] ?? 'switchyard'}>`, date: new Date(now),
+  });
+  await enqueueOutbox(trx, { kind: 'redirect', contactId, accountId: row.account_id, envelopeFrom: from, envelopeTo: [agent.email], raw }, now);
+  return true;
+}
+
+/** Agent-facing events on the bus: the web role pushes them over the WebSocket. */
+async function publishEffects(deps: Deps, effects: AcdEffect[], now: number): Promise<void> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  for (const e of effects) {
+    const at = iso(now);
+    switch (e.type) {
+      case 'offer.created':
+      case 'offer.accepted':
+        await deps.bus.publish('events', { type: e.type, at, agentId: e.offer.agentId, offer: { id: e.offer.id, contactId: e.offer.contactId, agentId: e.offer.agentId, createdAt: iso(e.offer.createdAt), expiresAt: iso(e.offer.expiresAt) } });
+        break;
+      case 'offer.withdrawn':
+        await deps.bus.publish('events', { type: e.type, at, agentId: e.offer.agentId, reason: e.reason, offer: { id: e.offer.id, contactId: e.offer.contactId, agentId: e.offer.agentId } });
+        break;
+      case 'contact.assigned':
+      case 'contact.closed':
+        await deps.bus.publish('events', { type: e.type, at, agentId: e.agentId, contactId: e.contactId });
+        break;
+      case 'contact.requeued':
+        await deps.bus.publish('events', { type: e.type, at, agentId: null, contactId: e.contactId, queueId: e.queueId, reason: e.reason });
+        break;
+      case 'agent.stateChanged':
+        await deps.bus.publish('events', { type: 'agent.state', at, agentId: e.agentId, state: e.state, reason: e.reason });
+        break;
+    }
+  }
+}

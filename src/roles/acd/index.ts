@@ -1,0 +1,54 @@
+import type { Deps, StopRole } from '../../app/deps.js';
+import { submitAcdEvent } from './engine.js';
+
+/**
+ * The ACD role: runs the queue engine on arrivals ('acd' bus hints) and on its timers
+ * (offer expiry). Runs are serialised and coalesced: any number of hints while a run
+ * is in progress cause exactly one more run. A periodic sweep covers lost hints.
+ */
+export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Promise<StopRole> {
+  const log = deps.logger.child({ role: 'acd' });
+  let running = false;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let idle: Promise<void> = Promise.resolve();
+
+  const schedule = (due: number | null) => {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (due === null || stopped) return;
+    timer = setTimeout(() => { kick(); }, Math.max(0, due - deps.clock()) + 5);
+  };
+
+  const run = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        const out = await submitAcdEvent(deps, { type: 'tick' });
+        if (out.ok) schedule(out.nextDue);
+      } catch (err) {
+        log.error({ err }, 'queue engine run failed');
+      }
+    } while (again && !stopped);
+  };
+
+  const kick = () => {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    running = true;
+    idle = run().finally(() => { running = false; });
+  };
+
+  const unsubscribe = deps.bus.subscribe('acd', kick);
+  const sweep = setInterval(kick, opts.sweepMs ?? 2000);
+  kick();
+  log.info('queue engine started');
+  return async () => {
+    stopped = true;
+    unsubscribe();
+    clearInterval(sweep);
+    if (timer) clearTimeout(timer);
+    await idle;
+    log.info('queue engine stopped');
+  };
+}

@@ -1,0 +1,68 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, OutboxRow } from '../schema.js';
+import type { Storage } from '../db.js';
+
+/**
+ * The transactional outbox: every side effect that sends mail is a row written in
+ * the same transaction as the decision that caused it, then delivered with retries.
+ */
+export interface OutboxInput {
+  kind: OutboxRow['kind'];
+  contactId: string | null;
+  accountId: string | null;
+  envelopeFrom: string;
+  envelopeTo: string[];
+  raw: Buffer;
+}
+
+export async function enqueueOutbox(trx: Kysely<Database> | Transaction<Database>, input: OutboxInput, now: number): Promise<number> {
+  const row = await trx.insertInto('outbox').values({
+    kind: input.kind, contact_id: input.contactId, account_id: input.accountId, envelope_from: input.envelopeFrom,
+    envelope_to: JSON.stringify(input.envelopeTo), raw: input.raw, status: 'pending', attempts: 0, next_attempt_at: now,
+    last_error: null, claimed_by: null, claim_expires_at: null, created_at: now, sent_at: null,
+  }).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function claimOutbox(storage: Storage, worker: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
+  return storage.transaction(async (trx) => {
+    let q = trx.selectFrom('outbox').select('id')
+      .where((eb) => eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('claim_expires_at', '<', now)]),
+      ])).orderBy('id').limit(limit);
+    if (storage.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    const ids = (await q.execute()).map((r) => Number(r.id));
+    if (ids.length === 0) return [];
+    return trx.updateTable('outbox').set((eb) => ({ status: 'sending', claimed_by: worker, claim_expires_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', ids).returningAll().execute();
+  });
+}
+
+export async function markOutboxSent(db: Kysely<Database>, id: number, now: number): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, last_error: null, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
+}
+
+export async function markOutboxFailed(db: Kysely<Database>, id: number, error: string, retryAt: number | null): Promise<void> {
+  await db.updateTable('outbox').set(retryAt === null
+    ? { status: 'failed', last_error: error, claimed_by: null, claim_expires_at: null }
+    : { status: 'pending', last_error: error, next_attempt_at: retryAt, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
+}
+
+/** The earliest next attempt among pending rows, to sleep until then. */
+export async function nextOutboxDue(db: Kysely<Database>): Promise<number | null> {
+  const r = await db.selectFrom('outbox').select((eb) => eb.fn.min<number>('next_attempt_at').as('due')).where('status', '=', 'pending').executeTakeFirst();
+  return r?.due == null ? null : Number(r.due);
+}
+
+export async function outboxBacklog(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export const listOutbox = (db: Kysely<Database>, filter: { contactId?: string; status?: OutboxRow['status'] } = {}) => {
+  let q = db.selectFrom('outbox').select(['id', 'kind', 'contact_id', 'account_id', 'envelope_from', 'envelope_to', 'status', 'attempts', 'next_attempt_at', 'last_error', 'created_at', 'sent_at']);
+  if (filter.contactId) q = q.where('contact_id', '=', filter.contactId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  return q.orderBy('id').execute();
+};
