@@ -1,0 +1,59 @@
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { SecretBox } from '../crypto/secrets.js';
+
+/** Wraps nodemailer. Sends a ready-made raw message with an explicit envelope. */
+export interface SmtpServerConfig {
+  id: string;
+  host: string;
+  port: number;
+  security: 'none' | 'starttls' | 'tls';
+  auth_user: string | null;
+  auth_secret: string | null;
+  auth_method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | null;
+}
+
+export interface Envelope { from: string; to: string[] }
+
+export interface MailSender {
+  send(server: SmtpServerConfig | null, envelope: Envelope, raw: Buffer, name: string): Promise<{ via: string }>;
+  close(): void;
+}
+
+/** With no SMTP server configured, mail is written as .eml files under <dataDir>/outbox. */
+export function createMailSender(secrets: SecretBox, dataDir: string): MailSender {
+  const transports = new Map<string, Transporter>();
+  const transportFor = (s: SmtpServerConfig): Transporter => {
+    const key = `${s.id}:${s.host}:${s.port}:${s.security}:${s.auth_user ?? ''}`;
+    let t = transports.get(key);
+    if (!t) {
+      t = nodemailer.createTransport({
+        host: s.host, port: s.port, secure: s.security === 'tls', requireTLS: s.security === 'starttls', ignoreTLS: s.security === 'none',
+        pool: true, maxConnections: 3, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
+        ...(s.auth_user && s.auth_secret ? { auth: { user: s.auth_user, pass: secrets.open(s.auth_secret), method: s.auth_method ?? undefined } } : {}),
+      });
+      transports.set(key, t);
+    }
+    return t;
+  };
+  const outboxDir = join(dataDir, 'outbox');
+  return {
+    async send(server, envelope, raw, name) {
+      if (!server) {
+        mkdirSync(outboxDir, { recursive: true });
+        const file = join(outboxDir, `${name}.eml`);
+        const header = `X-Switchyard-Envelope-From: ${envelope.from}\r\nX-Switchyard-Envelope-To: ${envelope.to.join(', ')}\r\n`;
+        writeFileSync(`${file}.tmp`, Buffer.concat([Buffer.from(header), raw]));
+        renameSync(`${file}.tmp`, file);
+        return { via: file };
+      }
+      const info = (await transportFor(server).sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw })) as { response?: string };
+      return { via: `${server.host}:${server.port} ${String(info.response ?? '')}`.trim() };
+    },
+    close() {
+      for (const t of transports.values()) t.close();
+      transports.clear();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { Deps, StopRole } from '../../app/deps.js';
+import { createMailSender, type MailSender } from '../../adapters/smtp-out/sender.js';
+import { backoffDelay } from '../../core/backoff.js';
+import { classifySmtpFailure } from '../../core/email/redirect.js';
+import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog } from '../../storage/repositories/outbox.js';
+import type { OutboxRow } from '../../storage/schema.js';
+
+export const MAX_DELIVERY_ATTEMPTS = 10;
+
+/**
+ * Delivers the transactional outbox: redirects to external-client agents, and later
+ * automatic answers and replies. Each row is claimed with a lease (several workers are
+ * safe), sent through its account's SMTP server, and retried with back-off on temporary
+ * failures. A permanent failure, or too many attempts, marks the row failed with the reason.
+ */
+export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender?: MailSender } = {}): Promise<StopRole> {
+  const log = deps.logger.child({ role: 'delivery' });
+  const sender = opts.sender ?? createMailSender(deps.secrets, deps.config.dataDir);
+  let running = false;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let idle: Promise<void> = Promise.resolve();
+
+  const deliver = async (row: OutboxRow): Promise<void> => {
+    const server = row.account_id
+      ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
+        .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method'])
+        .where('accounts.id', '=', row.account_id).executeTakeFirst() ?? null
+      : null;
+    try {
+      const { via } = await sender.send(server, { from: row.envelope_from, to: JSON.parse(row.envelope_to) as string[] }, row.raw, `${row.id}-${row.kind}`);
+      await markOutboxSent(deps.storage.db, row.id, deps.clock());
+      deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent' });
+      log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
+    } catch (err) {
+      const e = err as { responseCode?: number; code?: string; message?: string };
+      const kind = classifySmtpFailure(e);
+      const text = `${kind}: ${e.message ?? String(err)}`;
+      const retryAt = kind === 'permanent' || row.attempts >= MAX_DELIVERY_ATTEMPTS ? null : deps.clock() + backoffDelay(row.attempts - 1, { baseMs: 2000, maxMs: 10 * 60_000 });
+      await markOutboxFailed(deps.storage.db, row.id, text, retryAt);
+      deps.metrics.outboxSent.inc({ kind: row.kind, result: retryAt === null ? 'failed' : 'retry' });
+      log.warn({ outboxId: row.id, error: text, retryAt }, retryAt === null ? 'outbox message failed for good' : 'outbox message will be retried');
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        for (;;) {
+          if (stopped) return;
+          const batch = await claimOutbox(deps.storage, deps.config.instanceId, 20, deps.clock(), 5 * 60_000);
+          if (batch.length === 0) break;
+          for (const row of batch) await deliver(row);
+        }
+        deps.metrics.outboxBacklog.set(await outboxBacklog(deps.storage.db));
+        const due = await nextOutboxDue(deps.storage.db);
+        if (timer) clearTimeout(timer);
+        timer = due === null || stopped ? null : setTimeout(kick, Math.max(0, due - deps.clock()) + 10);
+      } catch (err) {
+        log.error({ err }, 'delivery run failed; will retry');
+      }
+    } while (again && !stopped);
+  };
+  function kick(): void {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    running = true;
+    idle = run().finally(() => { running = false; });
+  }
+
+  const unsubscribe = deps.bus.subscribe('outbox', kick);
+  const sweep = setInterval(kick, opts.sweepMs ?? 5000);
+  kick();
+  return async () => {
+    stopped = true;
+    unsubscribe();
+    clearInterval(sweep);
+    if (timer) clearTimeout(timer);
+    await idle;
+    sender.close();
+  };
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
+import { makeDeps } from '../support/deps.js';
+import { corpusAbsentMessage, corpusEntries } from '../support/corpus.js';
+import { createAccount } from '../../src/storage/repositories/accounts.js';
+import { claimInbound, storeInbound } from '../../src/storage/repositories/inbound.js';
+import { processInbound } from '../../src/roles/email-server/pipeline.js';
+import type { Deps } from '../../src/app/deps.js';
+
+const mail = (id: string | null, subject: string, body = 'Hello, I need help.') => Buffer.from([
+  'From: "Kund Ett" <kund@example.org>', 'To: support@example.test', `Subject: ${subject}`, 'Date: Fri, 27 Nov 2026 10:00:00 +0000',
+  ...(id ? [`Message-ID: <${id}>`] : []), 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '',
+  '--b1', 'Content-Type: text/plain; charset=utf-8', '', body, '--b1',
+  'Content-Type: application/pdf; name="invoice.pdf"', 'Content-Disposition: attachment; filename="invoice.pdf"', 'Content-Transfer-Encoding: base64', '',
+  Buffer.from('%PDF-1.4 test').toString('base64'), '--b1--', '',
+].join('\r\n'));
+
+async function drain(deps: Deps): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (;;) {
+    const batch = await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000);
+    if (batch.length === 0) return counts;
+    for (const m of batch) { const out = await processInbound(deps, m); counts[out.kind] = (counts[out.kind] ?? 0) + 1; }
+  }
+}
+
+for (const dialect of BACKENDS) {
+  describe(`email server pipeline (${dialect})`, () => {
+    let tdb: TestDatabase;
+    let deps: Awaited<ReturnType<typeof makeDeps>>;
+    let accountId: string;
+    let entranceId: string;
+    beforeAll(async () => {
+      tdb = await createTestDatabase(dialect);
+      deps = await makeDeps(tdb);
+      const r = await createAccount(deps.storage.db, {
+        address: 'support@example.test', protocol: 'smtp', host: '127.0.0.1', port: 0, security: 'none', username: null, passwordSealed: null,
+        mailbox: 'INBOX', afterImport: 'seen', moveTo: null, pollIntervalSeconds: 30, smtpServerId: null, returnAddress: null, alternativeAddresses: [], enabled: true,
+      }, Date.now());
+      if (!r.ok) throw new Error(r.message);
+      accountId = r.account.id;
+      entranceId = r.entranceId;
+    });
+    afterAll(async () => { await deps?.close(); await tdb?.drop(); });
+
+    it('turns a stored message into one queued contact with its contact data', async () => {
+      await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 1, raw: mail('one@example.org', 'Invoice wrong'), sourceAction: 'pending' }, Date.now());
+      expect(await drain(deps)).toEqual({ contact: 1 });
+      const c = await deps.storage.db.selectFrom('contacts').selectAll().where('message_id', '=', '<one@example.org>').executeTakeFirstOrThrow();
+      expect(c).toMatchObject({ entrance_id: entranceId, status: 'queued', subject: 'Invoice wrong', from_address: 'kund@example.org', from_name: 'Kund Ett' });
+      expect(JSON.parse(c.to_addresses)).toEqual([{ address: 'support@example.test', name: '' }]);
+      expect(c.text_body).toContain('I need help');
+      expect(JSON.parse(c.attachments)).toEqual([expect.objectContaining({ index: 0, filename: 'invoice.pdf', contentType: 'application/pdf', size: 13 })]);
+      expect(JSON.parse(c.contact_data)).toMatchObject({ entrance: 'support@example.test', emailHdrSubject: 'Invoice wrong' });
+    });
+
+    it('storing the same source message twice is a no-op; the same Message-ID under another UID is a recorded duplicate', async () => {
+      const again = await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 1, raw: mail('one@example.org', 'Invoice wrong'), sourceAction: 'pending' }, Date.now());
+      expect(again.stored).toBe(false);
+      await storeInbound(deps.storage, { accountId, uidvalidity: 8, uid: 1, raw: mail('one@example.org', 'Invoice wrong'), sourceAction: 'pending' }, Date.now());
+      expect(await drain(deps)).toEqual({ duplicate: 1 });
+      const dup = await deps.storage.db.selectFrom('inbound_messages').select(['status', 'error']).where('uidvalidity', '=', 8).executeTakeFirstOrThrow();
+      expect(dup.status).toBe('duplicate');
+      expect(dup.error).toMatch(/duplicate of contact/);
+      expect(await deps.storage.db.selectFrom('contacts').select('id').where('message_id', '=', '<one@example.org>').execute()).toHaveLength(1);
+    });
+
+    it('messages without a Message-ID get a derived key: the same mail twice is one contact, different mails are two', async () => {
+      await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 2, raw: mail(null, 'No id A'), sourceAction: 'pending' }, Date.now());
+      await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 3, raw: mail(null, 'No id A'), sourceAction: 'pending' }, Date.now());
+      await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 4, raw: mail(null, 'No id B'), sourceAction: 'pending' }, Date.now());
+      expect(await drain(deps)).toEqual({ contact: 2, duplicate: 1 });
+    });
+
+    it('a message that cannot become a contact is quarantined with its reason and its raw message kept', async () => {
+      // An account whose entrance was removed: the pipeline cannot place the mail.
+      const orphan = await createAccount(deps.storage.db, {
+        address: 'orphan@example.test', protocol: 'smtp', host: '127.0.0.1', port: 0, security: 'none', username: null, passwordSealed: null,
+        mailbox: 'INBOX', afterImport: 'seen', moveTo: null, pollIntervalSeconds: 30, smtpServerId: null, returnAddress: null, alternativeAddresses: [], enabled: true,
+      }, Date.now());
+      if (!orphan.ok) throw new Error(orphan.message);
+      await deps.storage.db.updateTable('entrances').set({ account_id: null }).where('id', '=', orphan.entranceId).execute();
+      const raw = mail('orphan@example.org', 'Lost?');
+      const stored = await storeInbound(deps.storage, { accountId: orphan.account.id, uidvalidity: null, uid: null, raw, sourceAction: 'none' }, Date.now());
+      expect(await drain(deps)).toEqual({ quarantined: 1 });
+      const q = await deps.storage.db.selectFrom('quarantine').selectAll().where('inbound_message_id', '=', stored.id!).executeTakeFirstOrThrow();
+      expect(q.reason_code).toBe('entrance.missing');
+      const kept = await deps.storage.db.selectFrom('inbound_messages').select(['raw', 'status']).where('id', '=', stored.id!).executeTakeFirstOrThrow();
+      expect(kept.status).toBe('quarantined');
+      expect(Buffer.compare(kept.raw, raw)).toBe(0);
+    });
+
+    it('corpus sweep: every message becomes a contact, a duplicate or a quarantine entry, with zero crashes', async () => {
+      const entries = corpusEntries();
+      if (!entries) { console.warn(corpusAbsentMessage()); return; }
+      const sweep = await createAccount(deps.storage.db, {
+        address: 'corpus@example.test', protocol: 'smtp', host: '127.0.0.1', port: 0, security: 'none', username: null, passwordSealed: null,
+        mailbox: 'INBOX', afterImport: 'seen', moveTo: null, pollIntervalSeconds: 30, smtpServerId: null, returnAddress: null, alternativeAddresses: [], enabled: true,
+      }, Date.now());
+      if (!sweep.ok) throw new Error(sweep.message);
+      for (const [i, e] of entries.entries()) {
+        await storeInbound(deps.storage, { accountId: sweep.account.id, uidvalidity: 1, uid: i + 1, raw: readFileSync(e.file), sourceAction: 'none' }, Date.now());
+      }
+      const counts = await drain(deps);
+      const rows = await deps.storage.db.selectFrom('inbound_messages').select(['status']).where('account_id', '=', sweep.account.id).execute();
+      const byStatus: Record<string, number> = {};
+      for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      console.info(`[corpus sweep ${dialect}] ${entries.length} messages: ${JSON.stringify(byStatus)}`);
+      expect(rows).toHaveLength(entries.length);
+      expect((byStatus.done ?? 0) + (byStatus.duplicate ?? 0) + (byStatus.quarantined ?? 0)).toBe(entries.length);
+      expect(counts.retry ?? 0).toBe(0);
+      const q = await deps.storage.db.selectFrom('quarantine').select(['reason_code']).where('account_id', '=', sweep.account.id).execute();
+      expect(q).toHaveLength(byStatus.quarantined ?? 0);
+    }, 300_000);
+  });
+}
