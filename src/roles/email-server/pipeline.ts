@@ -67,16 +67,21 @@ async function createContact(deps: Deps, msg: InboundMessageRow, parsedEmail: Pa
       offer_count: 0, declined_by: '[]', assigned_at: null, closed_at: null, created_at: now, updated_at: now,
     }).onConflict((oc) => oc.columns(['entrance_id', 'dedupe_key']).doNothing()).returning('id').executeTakeFirst();
     if (inserted) {
-      await trx.updateTable('inbound_messages').set({ status: 'done', contact_id: id, processed_at: now, error: null, claimed_by: null, claim_expires_at: null }).where('id', '=', msg.id).execute();
+      await trx.updateTable('inbound_messages').set({ status: 'done', contact_id: id, processed_at: now, error: null, claim_expires_at: null }).where('id', '=', msg.id).execute();
       await trx.insertInto('events').values({ at: now, type: 'contact.created', contact_id: id, agent_id: null, data: JSON.stringify({ entranceId: entrance.id, queueId: entrance.queue_id, inboundMessageId: msg.id }) }).execute();
       return { kind: 'contact' as const, contactId: id };
     }
-    const existing = await trx.selectFrom('contacts').select('id').where('entrance_id', '=', entrance.id).where('dedupe_key', '=', key).executeTakeFirstOrThrow();
-    await trx.updateTable('inbound_messages').set({ status: 'duplicate', contact_id: existing.id, processed_at: now, error: `duplicate of contact ${existing.id} (${key})`, claimed_by: null, claim_expires_at: null }).where('id', '=', msg.id).execute();
+    const existing = await trx.selectFrom('contacts').select(['id', 'inbound_message_id']).where('entrance_id', '=', entrance.id).where('dedupe_key', '=', key).executeTakeFirstOrThrow();
+    if (Number(existing.inbound_message_id) === msg.id) {
+      // Processed twice (an expired lease): the first run already made the contact.
+      await trx.updateTable('inbound_messages').set({ status: 'done', contact_id: existing.id, claim_expires_at: null }).where('id', '=', msg.id).execute();
+      return { kind: 'contact' as const, contactId: existing.id, again: true };
+    }
+    await trx.updateTable('inbound_messages').set({ status: 'duplicate', contact_id: existing.id, processed_at: now, error: `duplicate of contact ${existing.id} (${key})`, claim_expires_at: null }).where('id', '=', msg.id).execute();
     await trx.insertInto('events').values({ at: now, type: 'message.duplicate', contact_id: existing.id, agent_id: null, data: JSON.stringify({ inboundMessageId: msg.id, dedupeKey: key }) }).execute();
     return { kind: 'duplicate' as const, contactId: existing.id };
   });
-  if (outcome.kind === 'contact') deps.metrics.contactsCreated.inc({ entrance: entrance.name });
+  if (outcome.kind === 'contact' && !('again' in outcome)) deps.metrics.contactsCreated.inc({ entrance: entrance.name });
   return outcome;
 }
 
@@ -84,7 +89,7 @@ export async function quarantine(deps: Deps, msg: InboundMessageRow, code: strin
   const now = deps.clock();
   await deps.storage.transaction(async (trx) => {
     await trx.insertInto('quarantine').values({ inbound_message_id: msg.id, account_id: msg.account_id, reason_code: code, reason, created_at: now }).execute();
-    await trx.updateTable('inbound_messages').set({ status: 'quarantined', error: `${code}: ${reason}`, processed_at: now, claimed_by: null, claim_expires_at: null }).where('id', '=', msg.id).execute();
+    await trx.updateTable('inbound_messages').set({ status: 'quarantined', error: `${code}: ${reason}`, processed_at: now, claim_expires_at: null }).where('id', '=', msg.id).execute();
   });
   deps.metrics.quarantined.inc({ reason: code });
   deps.logger.warn({ inboundMessageId: msg.id, code, reason }, 'message quarantined');

@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './lib.js';
+import { benchIngest } from './ingest.js';
+import { benchLatency } from './latency.js';
+
+/** npm run bench [-- name…]: prints one table per benchmark. Not a test: nothing here asserts a timing. */
+const ALL: Record<string, () => Promise<void>> = { ingest: benchIngest, latency: benchLatency };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = wanted.length ? wanted : Object.keys(ALL);
+  const unknown = names.filter((n) => !ALL[n]);
+  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(ALL).join(', ')}`);
+  execFileSync('bash', [join(ROOT, 'scripts/mailstack.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  console.log(`Switchyard benchmarks (${new Date().toISOString()}, node ${process.version}, ${(await import('node:os')).cpus().length} CPUs)`);
+  for (const name of names) await ALL[name]();
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
