@@ -15,6 +15,10 @@ export function mailstack(...args: string[]): string {
 export function freshMailbox(local: string, password = 'password'): { address: string; password: string } {
   const address = `${local}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
   mailstack('add-user', address, password);
+  // Dovecot re-reads its passwd-file lazily: wait until the new login works.
+  for (let i = 0; i < 100; i++) {
+    try { mailstack('doveadm', 'auth', 'test', address, password); break; } catch { execFileSync('sleep', ['0.05']); }
+  }
   return { address, password };
 }
 

@@ -50,7 +50,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       try {
         for (;;) {
           if (stopped) return;
-          const batch = await claimOutbox(deps.storage, deps.config.instanceId, 20, deps.clock(), 5 * 60_000);
+          const batch = await claimOutbox(deps.storage, deps.config.instanceId, 20, deps.clock(), 2 * 60_000);
           if (batch.length === 0) break;
           for (const row of batch) await deliver(row);
         }

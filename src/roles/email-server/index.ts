@@ -12,8 +12,9 @@ export interface EmailServerOptions { batchSize?: number; leaseMs?: number; swee
  */
 export async function startEmailServer(deps: Deps, opts: EmailServerOptions = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'email-server' });
-  const batchSize = opts.batchSize ?? 50;
-  const leaseMs = opts.leaseMs ?? 60_000;
+  const batchSize = opts.batchSize ?? 25;
+  // A crashed server's claims become claimable after the lease; processing twice is harmless (unique contacts).
+  const leaseMs = opts.leaseMs ?? 10_000;
   let running = false;
   let again = false;
   let stopped = false;

@@ -1,0 +1,79 @@
+import type { Deps, StopRole } from '../../app/deps.js';
+import type { BackoffOptions } from '../../core/backoff.js';
+import type { AccountRow } from '../../storage/schema.js';
+import { listEnabledAccounts } from '../../storage/repositories/accounts.js';
+import { startImapAccount, type AccountWatcher } from './imap-account.js';
+import { startSmtpAccount } from './smtp-account.js';
+
+/**
+ * The account server: one watcher per enabled IMAP account, one listener per enabled SMTP
+ * account. The account list is re-read every few seconds; new or changed accounts are
+ * (re)started and disabled or removed ones stopped. Accounts are independent: one failing
+ * account only affects its own health row.
+ */
+
+export interface AccountServerOptions {
+  /** How often the account list is re-read (ms). Default 5000. */
+  reconcileIntervalMs?: number;
+  /** Messages fetched per IMAP batch. Default 200. */
+  batchSize?: number;
+  backoff?: BackoffOptions;
+  maxIdleTimeMs?: number;
+}
+
+interface Running { updatedAt: number; watcher: AccountWatcher }
+
+export async function startAccountServer(deps: Deps, options: AccountServerOptions = {}): Promise<StopRole> {
+  const log = deps.logger.child({ role: 'account-server' });
+  const running = new Map<string, Running>();
+  let stopped = false;
+
+  const start = (account: AccountRow): AccountWatcher => {
+    const accountLog = deps.logger.child({ account: account.address });
+    return account.protocol === 'imap'
+      ? startImapAccount(deps, account, accountLog, { batchSize: options.batchSize, backoff: options.backoff, maxIdleTimeMs: options.maxIdleTimeMs })
+      : startSmtpAccount(deps, account, accountLog, { backoff: options.backoff });
+  };
+
+  const reconcile = async (): Promise<void> => {
+    const accounts = [...await listEnabledAccounts(deps.storage.db, 'imap'), ...await listEnabledAccounts(deps.storage.db, 'smtp')];
+    if (stopped) return;
+    const wanted = new Map(accounts.map((a) => [a.id, a]));
+    const stops: Promise<void>[] = [];
+    for (const [id, r] of running) {
+      const account = wanted.get(id);
+      if (account && account.updated_at === r.updatedAt) continue;
+      running.delete(id);
+      // A changed account is restarted with its new settings (the new watcher reports health).
+      stops.push(r.watcher.stop({ finalState: account ? null : 'disabled' }).catch((err) => log.error({ err, accountId: id }, 'stopping account failed')));
+    }
+    await Promise.all(stops);
+    for (const account of accounts) {
+      if (stopped || running.has(account.id)) continue;
+      log.info({ account: account.address, protocol: account.protocol }, 'starting account');
+      running.set(account.id, { updatedAt: account.updated_at, watcher: start(account) });
+    }
+  };
+
+  // Serialised: a slow reconcile is never overlapped by the next tick.
+  let reconciling: Promise<void> = Promise.resolve();
+  const tick = () => {
+    reconciling = reconciling.then(reconcile).catch((err) => log.error({ err }, 'reading the account list failed'));
+    return reconciling;
+  };
+  await tick();
+  const timer = setInterval(() => { void tick(); }, options.reconcileIntervalMs ?? 5000);
+  timer.unref();
+  log.info({ accounts: running.size }, 'account server started');
+
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    await reconciling;
+    const all = [...running.values()];
+    running.clear();
+    await Promise.all(all.map((r) => r.watcher.stop().catch((err) => log.error({ err }, 'stopping account failed'))));
+    log.info('account server stopped');
+  };
+}
