@@ -71,6 +71,7 @@ for (const dialect of BACKENDS) {
         try {
           const source = await waitFor(async () => {
             const lock = await client.getMailboxLock('INBOX');
+            await client.noop(); // see mail delivered since the mailbox was selected
             try {
               for await (const m of client.fetch('1:*', { source: true })) if (m.source?.toString().includes(contactId)) return m.source.toString();
             } finally { lock.release(); }

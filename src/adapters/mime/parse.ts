@@ -62,7 +62,7 @@ export function toParsedEmail(parsed: ParsedMail, size: number): ParsedEmail {
     attachments: parsed.attachments.map((a, index) => ({
       index,
       filename: a.filename ?? `attachment-${index + 1}`,
-      contentType: a.contentType ?? 'application/octet-stream',
+      contentType: (typeof a.contentType === 'string' && a.contentType) || 'application/octet-stream',
       size: a.size ?? a.content?.length ?? 0,
       contentId: a.contentId ?? null,
       inline: a.contentDisposition === 'inline',
@@ -74,10 +74,18 @@ export function toParsedEmail(parsed: ParsedMail, size: number): ParsedEmail {
 }
 
 /** Never throws: malformed input is a result, not an exception. */
-export async function parseEmail(raw: Buffer): Promise<ParseResult> {
+/** Some mail (old Mac clients) ends lines with a bare CR; mailparser then sees one long header. */
+export function normaliseLineEndings(raw: Buffer): Buffer {
+  const head = raw.subarray(0, Math.min(raw.length, 8192));
+  if (head.includes(0x0a) || !head.includes(0x0d)) return raw;
+  return Buffer.from(raw.toString('latin1').replace(/\r(?!\n)/g, '\r\n'), 'latin1');
+}
+
+export async function parseEmail(input: Buffer): Promise<ParseResult> {
+  const raw = normaliseLineEndings(input);
   try {
     const parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 });
-    return { ok: true, email: toParsedEmail(parsed, raw.length), parsed };
+    return { ok: true, email: toParsedEmail(parsed, input.length), parsed };
   } catch (err) {
     return { ok: false, code: 'mime.unparseable', reason: err instanceof Error ? err.message : String(err) };
   }
@@ -89,5 +97,5 @@ export async function extractAttachment(raw: Buffer, index: number): Promise<{ f
   if (!result.ok) return null;
   const a = result.parsed.attachments[index];
   if (!a) return null;
-  return { filename: a.filename ?? `attachment-${index + 1}`, contentType: a.contentType ?? 'application/octet-stream', content: a.content };
+  return { filename: a.filename ?? `attachment-${index + 1}`, contentType: (typeof a.contentType === 'string' && a.contentType) || 'application/octet-stream', content: a.content };
 }

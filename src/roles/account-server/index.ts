@@ -64,12 +64,15 @@ export async function startAccountServer(deps: Deps, options: AccountServerOptio
   await tick();
   const timer = setInterval(() => { void tick(); }, options.reconcileIntervalMs ?? 5000);
   timer.unref();
+  // Configuration changes are announced on the bus; the timer covers a lost announcement.
+  const unsubscribe = deps.bus.subscribe('accounts', () => { void tick(); });
   log.info({ accounts: running.size }, 'account server started');
 
   return async () => {
     if (stopped) return;
     stopped = true;
     clearInterval(timer);
+    unsubscribe();
     await reconciling;
     const all = [...running.values()];
     running.clear();

@@ -1,0 +1,111 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Deps } from '../app/deps.js';
+import { installAuthentication, sessionRoutes, SESSION_COOKIE } from './auth.js';
+import { installErrorHandling } from './errors.js';
+import { agentRoutes } from './routes/agents.js';
+import { contactRoutes } from './routes/contacts.js';
+import { eventRoutes, type EventsOptions } from './routes/events.js';
+import { mailConfigRoutes } from './routes/mail-config.js';
+import { offerRoutes } from './routes/offers.js';
+import { operationsRoutes } from './routes/operations.js';
+import { systemRoutes } from './routes/system.js';
+import { userRoutes } from './routes/users.js';
+
+/** The HTTP API: JSON over /api/v1, live events over a WebSocket, OpenAPI docs at /api/docs. */
+export const DOCS_PREFIX = '/api/docs';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this app (for the OpenAPI completeness test). */
+    switchyardRoutes: RegisteredRoute[];
+  }
+}
+
+export interface WebAppOptions {
+  events?: EventsOptions;
+}
+
+export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ role: 'web' }) as FastifyBaseLogger,
+    // Requests are logged below without their query string (the event socket may carry ?token=).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.http.maxBodyBytes,
+    exposeHeadRoutes: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  const routes: RegisteredRoute[] = [];
+  app.decorate('switchyardRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...(route.config ?? {}), public: true };
+    for (const method of [route.method].flat()) routes.push({ method: String(method).toUpperCase(), url: route.url });
+  });
+
+  // JSON only: an empty body is "no body" (so bodiless POSTs work with any client); text/plain is refused (415).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') { done(null, undefined); return; }
+    parseJson(request, text, done);
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Frame-Options', 'DENY');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Switchyard API',
+        description: 'Email routing for contact centres: mail accounts, queues, agents, offers and contacts.',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/session' },
+          cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /api/v1/session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  installAuthentication(app, deps);
+
+  await app.register(systemRoutes(deps));
+  await app.register(sessionRoutes(deps));
+  await app.register(userRoutes(deps));
+  await app.register(mailConfigRoutes(deps));
+  await app.register(agentRoutes(deps));
+  await app.register(contactRoutes(deps));
+  await app.register(offerRoutes(deps));
+  await app.register(operationsRoutes(deps));
+  await app.register(eventRoutes(deps, opts.events));
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,31 @@
+/** The page at /: what this server is and where the API lives. Self-contained, no remote resources. */
+export function landingPage(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Switchyard</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 42rem; margin: 3rem auto; padding: 0 1rem; color: #1d1d1f; }
+  h1 { font-size: 1.6rem; margin-bottom: .25rem; }
+  code { background: #f2f2f2; padding: 0 .25rem; border-radius: 3px; }
+  .muted { color: #666; }
+</style>
+</head>
+<body>
+<h1>Switchyard</h1>
+<p class="muted">Open-source email routing for contact centres.</p>
+<p>This server watches company mailboxes, turns each customer email into a queued contact
+and offers it to a Ready agent with the right skills, like a call in a phone queue.</p>
+<ul>
+  <li><a href="/api/docs">API documentation</a> (OpenAPI: <a href="/api/docs/json">/api/docs/json</a>)</li>
+  <li>Sign in: <code>POST /api/v1/session</code> with <code>{"username", "password"}</code></li>
+  <li>Live agent events: WebSocket <code>/api/v1/events</code></li>
+  <li>Health: <a href="/healthz">/healthz</a>, metrics: <a href="/metrics">/metrics</a></li>
+</ul>
+<p class="muted">The agent desktop is not built yet; everything is available through the API.</p>
+</body>
+</html>
+`;
+}

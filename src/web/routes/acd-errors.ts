@@ -1,0 +1,39 @@
+import type { Deps } from '../../app/deps.js';
+import type { AcdRejection } from '../../core/acd/types.js';
+import { ApiError } from '../errors.js';
+
+/** Queue-engine rejections as HTTP errors: 403 for someone else's work, 404 unknown, 409 wrong state. */
+const STATUS: Record<AcdRejection['code'], [number, string]> = {
+  'offer.unknown': [404, 'offer.not_found'],
+  'offer.not_yours': [403, 'offer.forbidden'],
+  'contact.unknown': [404, 'contact.not_found'],
+  'contact.not_yours': [403, 'contact.forbidden'],
+  'contact.not_assigned': [409, 'contact.not_assigned'],
+  'contact.not_queued': [409, 'contact.not_queued'],
+  'agent.unknown': [409, 'agent.unknown'],
+};
+
+export function rejectionToError(r: AcdRejection): ApiError {
+  const [status, code] = STATUS[r.code] ?? [409, r.code];
+  return new ApiError(status, code, r.message);
+}
+
+/**
+ * The engine only knows open offers and open contacts, so 'unknown' may mean
+ * "never existed" (404) or "no longer open" (409): the database tells which.
+ */
+export async function explainRejection(deps: Deps, r: AcdRejection, subject: { offerId?: string; contactId?: string }): Promise<ApiError> {
+  const db = deps.storage.db;
+  if (r.code === 'offer.unknown' && subject.offerId) {
+    const offer = await db.selectFrom('offers').select(['status']).where('id', '=', subject.offerId).executeTakeFirst();
+    if (!offer) return new ApiError(404, 'offer.not_found', `no offer with id '${subject.offerId}'`);
+    const why = offer.status === 'open' ? 'it has expired' : `it was ${offer.status}`;
+    return new ApiError(409, 'offer.not_open', `offer '${subject.offerId}' is no longer open (${why})`);
+  }
+  if (r.code === 'contact.unknown' && subject.contactId) {
+    const contact = await db.selectFrom('contacts').select(['status']).where('id', '=', subject.contactId).executeTakeFirst();
+    if (!contact) return new ApiError(404, 'contact.not_found', `no contact with id '${subject.contactId}'`);
+    return new ApiError(409, 'contact.not_assigned', `contact '${subject.contactId}' is ${contact.status}, not assigned to you`);
+  }
+  return rejectionToError(r);
+}

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from '../../app/deps.js';
+import { submitAcdEvent } from '../../roles/acd/engine.js';
+import { listContacts, toContactSummary } from '../../storage/repositories/contacts.js';
+import { currentUser, requireRole } from '../auth.js';
+import { ApiError, errorBodySchema } from '../errors.js';
+import { agentViewSchema, contactSummarySchema, isoTime, offerViewSchema } from '../schemas.js';
+import { rejectionToError } from './acd-errors.js';
+
+/** Agent state (Ready / Paused / logged out) and the agent's own work; the supervisors' agent list. */
+
+const stateBody = z.object({
+  state: z.enum(['ready', 'paused', 'logged_out']),
+  reason: z.string().trim().min(1).max(200).optional().describe('Pause reason ("activity"), shown to supervisors'),
+}).strict();
+
+const myAgentView = agentViewSchema.extend({
+  offers: z.array(offerViewSchema).describe('Open offers waiting for my accept or decline'),
+  contacts: z.array(contactSummarySchema).describe('Contacts assigned to me'),
+}).describe('MyAgent');
+
+export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const db = deps.storage.db;
+
+    const agentRow = (userId?: string) => {
+      let q = db.selectFrom('users').innerJoin('agent_states', 'agent_states.user_id', 'users.id')
+        .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.capacity', 'agent_states.state', 'agent_states.pause_reason', 'agent_states.state_since'])
+        .orderBy('users.username');
+      if (userId) q = q.where('users.id', '=', userId);
+      return q.execute();
+    };
+    type AgentRow = Awaited<ReturnType<typeof agentRow>>[number];
+    const toAgentView = (r: AgentRow) => ({
+      id: r.id, username: r.username, displayName: r.display_name, role: r.role, state: r.state,
+      pauseReason: r.pause_reason, stateSince: isoTime(r.state_since), capacity: r.capacity,
+    });
+
+    const myView = async (userId: string) => {
+      const [row] = await agentRow(userId);
+      if (!row) throw new ApiError(404, 'agent.not_found', 'You have no agent state; ask an administrator.');
+      const offers = await db.selectFrom('offers').selectAll().where('agent_id', '=', userId).where('status', '=', 'open').orderBy('created_at').execute();
+      const contacts = await listContacts(db, { agentId: userId, status: 'assigned', limit: 500 });
+      return {
+        ...toAgentView(row),
+        offers: offers.map((o) => ({ id: o.id, contactId: o.contact_id, agentId: o.agent_id, createdAt: isoTime(o.created_at), expiresAt: isoTime(o.expires_at) })),
+        contacts: contacts.map(toContactSummary),
+      };
+    };
+
+    app.get('/api/v1/agents/me', {
+      schema: { summary: 'My agent state, open offers and assigned contacts', tags: ['agents'], response: { 200: myAgentView, '4xx': errorBodySchema } },
+    }, async (request) => myView(currentUser(request).id));
+
+    app.put('/api/v1/agents/me/state', {
+      schema: {
+        summary: 'Set my agent state', tags: ['agents'],
+        description: "Ready receives offers; paused and logged_out receive none. Any signed-in user may work as an agent.",
+        body: stateBody, response: { 200: myAgentView, '4xx': errorBodySchema },
+      },
+    }, async (request) => {
+      const user = currentUser(request);
+      const outcome = await submitAcdEvent(deps, { type: 'agent.setState', agentId: user.id, state: request.body.state, reason: request.body.reason ?? null });
+      if (!outcome.ok) throw rejectionToError(outcome);
+      return myView(user.id);
+    });
+
+    app.get('/api/v1/agents', {
+      preHandler: requireRole('admin', 'supervisor'),
+      schema: { summary: 'All agents with their state', tags: ['agents'], response: { 200: z.object({ agents: z.array(agentViewSchema) }), '4xx': errorBodySchema } },
+    }, async () => ({ agents: (await agentRow()).map(toAgentView) }));
+  };
+}
