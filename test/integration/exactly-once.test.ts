@@ -35,8 +35,8 @@ async function mailboxMessageIds(user: string, pass: string, folder: string): Pr
   const client = imapClient(user, pass);
   await client.connect();
   try {
-    const status = await client.status(folder, { messages: true }).catch(() => ({ messages: 0 }));
-    if (!status.messages) return [];
+    const status = await client.status(folder, { messages: true }).catch(() => null);
+    if (!status || !status.messages) return [];
     const lock = await client.getMailboxLock(folder);
     const ids: string[] = [];
     try { for await (const m of client.fetch('1:*', { envelope: true })) ids.push(m.envelope?.messageId ?? ''); } finally { lock.release(); }

@@ -1,8 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-/** The shared email corpus (../shared/corpus); never copied into the project. */
-export const CORPUS_DIR = resolve(import.meta.dirname, '../../../shared/corpus');
+/**
+ * The shared email corpus: `../shared/corpus` beside the project (never copied into it).
+ * SWITCHYARD_CORPUS_DIR overrides; a clone elsewhere also finds a `shared/corpus` beside
+ * any ancestor folder, and this workplace's /work/shared/corpus.
+ */
+function locateCorpus(): string {
+  if (process.env.SWITCHYARD_CORPUS_DIR) return resolve(process.env.SWITCHYARD_CORPUS_DIR);
+  const root = resolve(import.meta.dirname, '../..');
+  const candidates: string[] = [];
+  for (let dir = root; ; dir = dirname(dir)) {
+    candidates.push(join(dirname(dir), 'shared/corpus'));
+    if (dirname(dir) === dir) break;
+  }
+  candidates.push('/work/shared/corpus');
+  return candidates.find((c) => existsSync(join(c, 'MANIFEST.tsv'))) ?? candidates[0];
+}
+
+export const CORPUS_DIR = locateCorpus();
 
 export interface CorpusEntry { path: string; file: string; category: string; tags: string; bytes: number }
 

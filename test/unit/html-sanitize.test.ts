@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { CORPUS_DIR } from '../support/corpus.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sanitizeEmailHtml } from '../../src/adapters/html/sanitize.js';
@@ -100,7 +101,7 @@ describe('sanitizeEmailHtml: what it keeps and rewrites', () => {
   });
 });
 
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
+const CORPUS = CORPUS_DIR;
 const manifest = join(CORPUS, 'MANIFEST.tsv');
 const entries = existsSync(manifest)
   ? readFileSync(manifest, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'))
