@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './lib.js';
+import { benchAnalysis } from './analysis.js';
 import { benchIngest } from './ingest.js';
 import { benchLatency } from './latency.js';
+import { benchAcdScale } from './acd-scale.js';
+import { benchAcdDay } from './acd-day.js';
 
 /** npm run bench [-- name…]: prints one table per benchmark. Not a test: nothing here asserts a timing. */
-const ALL: Record<string, () => Promise<void>> = { ingest: benchIngest, latency: benchLatency };
+const ALL: Record<string, () => Promise<void>> = { ingest: benchIngest, latency: benchLatency, analysis: benchAnalysis, 'acd-scale': benchAcdScale, 'acd-day': benchAcdDay };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -27,7 +27,7 @@ export interface StorageOptions {
 }
 
 function pgPool(url: string): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max: 10,
     types: {
@@ -38,6 +38,10 @@ function pgPool(url: string): pg.Pool {
       },
     },
   });
+  // An idle connection the server closes (restart, failover, a dropped database) emits 'error' on the
+  // pool; without a listener that would crash the process. The pool discards it and connects anew.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 export async function openStorage(opts: StorageOptions): Promise<Storage> {

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Table types shared by SQLite and PostgreSQL. Times are epoch milliseconds
@@ -75,6 +75,17 @@ export interface QueuesTable {
   id: string;
   name: string;
   created_at: number;
+  // routing model (003-routing)
+  area_id: Generated<string>;
+  kind: Generated<'skill' | 'no-routing' | 'waiting-list'>;
+  requirement: Generated<string>;
+  relaxation: Generated<string>; // JSON RelaxationStep[]
+  priority_tier: Generated<number>;
+  sort_order: Generated<'longest-waiting' | 'highest-priority' | 'service-level-deadline'>;
+  weight: Generated<number>;
+  agent_selection: Generated<'longest-idle' | 'most-skilled' | 'least-busy'>;
+  sl1_minutes: Generated<number>;
+  sl2_minutes: Generated<number>;
 }
 
 export interface EntrancesTable {
@@ -83,6 +94,9 @@ export interface EntrancesTable {
   account_id: string | null;
   queue_id: string;
   created_at: number;
+  area_id: Generated<string>;
+  hours: string | null; // JSON OpeningHours
+  fallback_to_queue: Generated<number>;
 }
 
 export type InboundStatus = 'stored' | 'processing' | 'done' | 'duplicate' | 'quarantined';
@@ -139,6 +153,22 @@ export interface ContactsTable {
   closed_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Analysis (migration 002): the case this contact belongs to, and the explainable analysis result (JSON). */
+  case_id: ColumnType<string | null, string | null | undefined, string | null>;
+  case_number: ColumnType<number | null, number | null | undefined, number | null>;
+  analysis: ColumnType<string | null, string | null | undefined, string | null>;
+  // routing model (003-routing)
+  area_id: string | null;
+  task_type_id: string | null;
+  personal_agent_id: string | null;
+  routing: Generated<'pending' | 'held' | 'routed'>;
+  route: Generated<string>; // JSON Destination[]
+  route_index: Generated<number>;
+  dest_entered_at: number | null;
+  due_at: number | null;
+  out_of_hours: Generated<number>;
+  previous_agent_id: string | null;
+  end_reason: string | null;
 }
 
 export interface OffersTable {
@@ -159,7 +189,38 @@ export interface AgentStatesTable {
   /** When the agent last became idle (ready with nothing to do): longest-idle ordering. */
   idle_since: number;
   updated_at: number;
+  pending_pause: string | null; // JSON { reason }
+  wrap_up_until: number | null;
 }
+
+export interface AreasTable {
+  id: string;
+  name: string;
+  default_wrap_up_seconds: number; // -1 = unlimited
+  follow_up_preferred_seconds: number;
+  no_routing_queue_id: string | null;
+  pause_reasons: string; // JSON string[]
+  created_at: number;
+}
+
+export interface SkillsTable { id: string; area_id: string; name: string; kind: 'skill' | 'group'; created_at: number }
+
+export interface TaskTypesTable { id: string; area_id: string; name: string; wrap_up_seconds: number | null; created_at: number }
+
+export interface TaskTypeRulesTable { id: string; area_id: string; position: number; criteria: string; task_type_id: string }
+
+export interface RoutingRulesTable { id: string; area_id: string; position: number; criteria: string; destinations: string }
+
+export interface AgentSettingsTable {
+  user_id: string;
+  area_id: string;
+  groups: string; // JSON string[]
+  auto_accept: number;
+  wrap_up_seconds: number | null; // -1 = unlimited
+  forced_queue_ids: string; // JSON string[]
+}
+
+export interface LeasesTable { name: string; holder: string; expires_at: number }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -204,6 +265,83 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Analysis and automatic answers (migration 002). JSON columns are text. */
+export interface CategoriesTable {
+  id: string;
+  name: string;
+  keywords: string; // JSON string[]
+  active: number;
+  language: string | null;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PatternSpecsTable {
+  id: string;
+  name: string;
+  spec: string; // JSON PatternSpec
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AnswerTemplatesTable {
+  id: string;
+  name: string;
+  versions: string; // JSON Record<language, { subject, body }>
+  default_language: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AutoAnswerConfigsTable {
+  entrance_id: string;
+  mode: 'always' | 'never' | 'conditional';
+  template_id: string | null;
+  rules: string; // JSON Array<{ key, op, value, templateId }>
+  fallback_template_id: string | null;
+  quoting: 'none' | 'before' | 'after';
+  quote_prefix: string;
+  opening_hours: string | null;
+  updated_at: number;
+}
+
+export interface AutoAnswerLogTable {
+  id: Generated<number>;
+  recipient: string;
+  kind: 'auto_answer' | 'notice';
+  entrance_id: string | null;
+  contact_id: string | null;
+  outbox_id: number | null;
+  sent_at: number;
+}
+
+export interface CasesTable {
+  number: Generated<number>;
+  id: string;
+  entrance_id: string | null;
+  first_contact_id: string | null;
+  subject: string;
+  customer_address: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CaseMessagesTable {
+  message_id: string;
+  case_id: string;
+  contact_id: string | null;
+  direction: 'in' | 'out';
+  created_at: number;
+}
+
+export interface AccountLimitsTable {
+  account_id: string;
+  max_message_bytes: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -220,6 +358,21 @@ export interface Database {
   quarantine: QuarantineTable;
   events: EventsTable;
   settings: SettingsTable;
+  categories: CategoriesTable;
+  pattern_specs: PatternSpecsTable;
+  answer_templates: AnswerTemplatesTable;
+  auto_answer_configs: AutoAnswerConfigsTable;
+  auto_answer_log: AutoAnswerLogTable;
+  cases: CasesTable;
+  case_messages: CaseMessagesTable;
+  account_limits: AccountLimitsTable;
+  areas: AreasTable;
+  skills: SkillsTable;
+  task_types: TaskTypesTable;
+  task_type_rules: TaskTypeRulesTable;
+  routing_rules: RoutingRulesTable;
+  agent_settings: AgentSettingsTable;
+  leases: LeasesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

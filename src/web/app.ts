@@ -8,6 +8,8 @@ import type { Deps } from '../app/deps.js';
 import { installAuthentication, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { agentRoutes } from './routes/agents.js';
+import { analysisRoutes } from './routes/analysis.js';
+import { analysisAnswerRoutes } from './routes/analysis-answers.js';
 import { contactRoutes } from './routes/contacts.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
@@ -15,6 +17,8 @@ import { offerRoutes } from './routes/offers.js';
 import { operationsRoutes } from './routes/operations.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
+import { routingConfigRoutes } from './routes/routing-config.js';
+import { supervisorRoutes } from './routes/supervisor.js';
 
 /** The HTTP API: JSON over /api/v1, live events over a WebSocket, OpenAPI docs at /api/docs. */
 export const DOCS_PREFIX = '/api/docs';
@@ -105,7 +109,11 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));
   await app.register(operationsRoutes(deps));
+  await app.register(routingConfigRoutes(deps));
+  await app.register(supervisorRoutes(deps));
   await app.register(eventRoutes(deps, opts.events));
+  await app.register(analysisRoutes(deps));
+  await app.register(analysisAnswerRoutes(deps));
   await app.ready();
   return app;
 }

@@ -47,6 +47,10 @@ export const contactSummarySchema = z.object({
   id: z.string(), entranceId: z.string(), queueId: z.string(), status: z.enum(['queued', 'offered', 'assigned', 'closed']),
   subject: z.string(), from: addressSchema.nullable(), messageId: z.string().nullable(), priority: z.number(), agentId: z.string().nullable(),
   queuedAt: isoOrNull, createdAt: isoOrNull, assignedAt: isoOrNull, closedAt: isoOrNull,
+  areaId: z.string().nullable(), taskTypeId: z.string().nullable(),
+  personalAgentId: z.string().nullable().describe("Waiting in this agent's personal queue (follow-up, transfer or routing)"),
+  outOfHours: z.boolean().describe('Arrived while its entrance was closed'), endReason: z.string().nullable().describe('Why routing ended the contact'),
+  routing: z.enum(['pending', 'held', 'routed']),
 }).describe('ContactSummary');
 
 export const contactDetailSchema = contactSummarySchema.extend({
@@ -58,6 +62,10 @@ export const contactDetailSchema = contactSummarySchema.extend({
     index: z.number(), filename: z.string(), contentType: z.string(), size: z.number(), contentId: z.string().nullable(), inline: z.boolean(), url: z.string(),
   })),
   contactData: z.record(z.string(), z.unknown()),
+  caseId: z.string().nullable().describe('The case (conversation) this contact belongs to'),
+  caseNumber: z.number().nullable().describe('Shown as the case tag [#n] in subjects'),
+  analysis: z.record(z.string(), z.unknown()).nullable()
+    .describe('Explainable analysis: matched categories and words, pattern values, language, auto-generated classification, spam verdict, thread, and why an automatic answer was or was not sent'),
 }).describe('ContactDetail');
 
 export const offerViewSchema = z.object({

@@ -4,11 +4,17 @@ import { decide, load, nextDue } from '../../src/core/acd/decide.js';
 import type { AcdEvent, AcdState, Agent, Contact } from '../../src/core/acd/types.js';
 
 const settings = { offerTimeoutMs: 30_000, missedOfferReason: 'missed offer' };
-const agent = (id: string, over: Partial<Agent> = {}): Agent => ({ id, state: 'ready', pauseReason: null, stateSince: 0, idleSince: 0, capacity: 1, ...over });
-const contact = (id: string, over: Partial<Contact> = {}): Contact => ({ id, queueId: 'q1', status: 'queued', queuedAt: 0, priority: 0, agentId: null, offerCount: 0, declinedBy: [], ...over });
+const agent = (id: string, over: Partial<Agent> = {}): Agent => ({ id, state: 'ready', pauseReason: null, stateSince: 0, idleSince: 0, capacity: 1, pendingPause: null, wrapUpUntil: null, ...over });
+const contact = (id: string, over: Partial<Contact> = {}): Contact => ({
+  id, entranceId: null, areaId: null, queueId: 'q1', personalAgentId: null, status: 'queued', routing: 'routed', queuedAt: 0, destEnteredAt: 0, priority: 0, agentId: null,
+  offerCount: 0, declinedBy: [], taskTypeId: null, route: [], routeIndex: -1, dueAt: null, outOfHours: false, previousAgentId: null, endReason: null, data: {}, ...over,
+});
 const state = (agents: Agent[], contacts: Contact[]): AcdState => ({
   agents: Object.fromEntries(agents.map((a) => [a.id, a])), contacts: Object.fromEntries(contacts.map((c) => [c.id, c])), offers: {}, settings,
+  config: { areas: {}, queues: {}, entrances: {}, taskTypes: {}, taskTypeRules: [], routingRules: [], agents: {} }, stats: {},
 });
+/** decide() owns and updates its input: tests that compare before/after keep a copy. */
+const copy = (s: AcdState): AcdState => { const { index: _ix, ...rest } = s; return structuredClone(rest); };
 
 describe('decide: distribution', () => {
   it.each([
@@ -67,9 +73,11 @@ describe('decide: offers', () => {
     { event: { type: 'agent.setState', agentId: 'zz', state: 'ready' }, code: 'agent.unknown' },
   ] as { event: AcdEvent; code: string }[])('rejects $event.type with $code and changes nothing', ({ event, code }) => {
     const s = offered();
+    const snapshot = copy(s);
     const d = decide(s, event, 200);
     expect(d.rejected?.code).toBe(code);
     expect(d.state).toBe(s);
+    expect(copy(d.state)).toEqual(snapshot);
     expect(d.effects).toEqual([]);
   });
 
@@ -117,10 +125,10 @@ describe('decide: invariants over random event sequences', () => {
   const contactIds = ['c1', 'c2', 'c3', 'c4', 'c5'];
   const eventArb: fc.Arbitrary<{ e: (s: AcdState) => AcdEvent; dt: number }> = fc.oneof(
     fc.record({ who: fc.constantFrom(...agentIds), st: fc.constantFrom('ready', 'paused', 'logged_out') as fc.Arbitrary<'ready' | 'paused' | 'logged_out'>, dt: fc.nat(20_000) })
-      .map(({ who, st, dt }) => ({ e: () => ({ type: 'agent.setState', agentId: who, state: st }), dt })),
+      .map(({ who, st, dt }) => ({ e: (): AcdEvent => ({ type: 'agent.setState', agentId: who, state: st }), dt })),
     fc.record({ pick: fc.nat(), accept: fc.boolean(), dt: fc.nat(20_000) }).map(({ pick, accept, dt }) => ({
       dt,
-      e: (s: AcdState) => {
+      e: (s: AcdState): AcdEvent => {
         const offers = Object.values(s.offers);
         if (offers.length === 0) return { type: 'tick' };
         const o = offers[pick % offers.length];
@@ -129,7 +137,7 @@ describe('decide: invariants over random event sequences', () => {
     })),
     fc.record({ pick: fc.nat(), dt: fc.nat(20_000) }).map(({ pick, dt }) => ({
       dt,
-      e: (s: AcdState) => {
+      e: (s: AcdState): AcdEvent => {
         const assigned = Object.values(s.contacts).filter((c) => c.status === 'assigned');
         if (assigned.length === 0) return { type: 'tick' };
         const c = assigned[pick % assigned.length];
@@ -145,7 +153,7 @@ describe('decide: invariants over random event sequences', () => {
       let now = 1000;
       for (const { e, dt } of events) {
         now += dt;
-        const before = s;
+        const before = copy(s);
         const d = decide(s, e(s), now);
         s = d.state;
         // no contact lost, queue time never reset
@@ -161,11 +169,11 @@ describe('decide: invariants over random event sequences', () => {
         for (const c of Object.values(s.contacts)) if (c.status === 'offered') expect(perContact.get(c.id)).toBe(1);
         for (const a of Object.values(s.agents)) expect(load(s, a.id)).toBeLessThanOrEqual(a.capacity);
         // new offers only go to ready agents
-        for (const fx of d.effects) if (fx.type === 'offer.created') expect(s.agents[fx.offer.agentId].state).toBe('ready');
+        for (const fx of d.effects) if (fx.type === 'offer.created') expect(s.agents[fx.offer.agentId]).toMatchObject({ state: 'ready', pendingPause: null });
         // a ready agent with room is never left idle while an offerable contact waits
         const queued = Object.values(s.contacts).filter((c) => c.status === 'queued');
         for (const a of Object.values(s.agents)) {
-          if (a.state !== 'ready' || load(s, a.id) >= a.capacity) continue;
+          if (a.state !== 'ready' || a.pendingPause || load(s, a.id) >= a.capacity) continue;
           expect(queued.filter((c) => !c.declinedBy.includes(a.id))).toEqual([]);
         }
       }

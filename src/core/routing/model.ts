@@ -8,8 +8,8 @@
 export interface Area {
   id: string;
   name: string;
-  /** Wrap-up after a contact with a task type, in seconds; null = unlimited (until ended). */
-  defaultWrapUpSeconds: number | null;
+  /** Wrap-up after a contact with a task type, in seconds (0 = none), or 'unlimited' (until ended). */
+  defaultWrapUpSeconds: number | 'unlimited';
   /** Seconds a follow-up waits in the previous agent's personal queue before normal routing. */
   followUpPreferredSeconds: number;
   /** The area's no-routing queue: contacts with no valid route end up here. */
@@ -70,7 +70,11 @@ export interface Criterion { key: string; op: 'equals' | 'contains'; value: stri
 /** One row of the task-type assignment table; rows are searched in `order`, first match wins. */
 export interface TaskTypeRule { id: string; areaId: string; order: number; criteria: Criterion[]; taskTypeId: string }
 
-export interface TaskType { id: string; areaId: string; name: string; wrapUpSeconds: number | null }
+/** wrapUpSeconds: seconds, 'unlimited', or null = use the area default. */
+export interface TaskType { id: string; areaId: string; name: string; wrapUpSeconds: WrapUp | null }
+
+/** A wrap-up length: seconds (0 = none) or 'unlimited' (until the agent ends it). */
+export type WrapUp = number | 'unlimited';
 
 export type EscalationConstraint =
   | { type: 'none' }
@@ -108,18 +112,27 @@ export interface OpeningHours {
   exceptions: Record<string, string[]>;
 }
 
-export interface EntranceDef { id: string; areaId: string; name: string; hours: OpeningHours | null }
+export interface EntranceDef {
+  id: string;
+  areaId: string;
+  name: string;
+  hours: OpeningHours | null;
+  /** The entrance's own queue: where its mail waits when no routing rule matches (null = the area's no-routing queue). */
+  defaultQueueId: string | null;
+}
 
 export interface AgentDef {
   id: string;
+  /** For display in events and personal-queue views. */
+  name?: string;
   areaId: string;
   skills: Record<string, number>;
   groups: string[];
   /** Email capacity, 1–25. */
   capacity: number;
   autoAccept: boolean;
-  /** Personal wrap-up override in seconds; undefined = use task type / area; null = unlimited. */
-  wrapUpSeconds?: number | null;
+  /** Personal wrap-up override; null = use the task type, then the area. */
+  wrapUpSeconds: WrapUp | null;
   /** Queues the agent was logged into by a supervisor regardless of skills (emergency). */
   forcedQueueIds: string[];
 }

@@ -7,7 +7,7 @@ import { composeRedirect } from '../../core/email/redirect.js';
 import { LOCKS } from '../../storage/db.js';
 import { enqueueOutbox } from '../../storage/repositories/outbox.js';
 import type { Database } from '../../storage/schema.js';
-import { loadSnapshot, persistSnapshot } from './snapshot.js';
+import { loadSnapshot, persistDecision } from './snapshot.js';
 
 /**
  * The queue engine's shell. Any role may submit an event (the web role submits agent
@@ -27,10 +27,11 @@ export function acdSettings(deps: Deps): AcdSettings {
 export async function submitAcdEvent(deps: Deps, event: AcdEvent): Promise<AcdOutcome> {
   const now = deps.clock();
   const outcome = await deps.storage.transaction(async (trx) => {
-    const before = await loadSnapshot(trx, acdSettings(deps));
-    const decision = decide(before, event, now);
+    const state = await loadSnapshot(trx, acdSettings(deps), now);
+    const before = new Map(Object.values(state.contacts).map((c) => [c.id, c.status as string]));
+    const decision = decide(state, event, now);
     if (decision.rejected) return { ok: false as const, ...decision.rejected };
-    await persistSnapshot(trx, before, decision.state, now);
+    await persistDecision(trx, decision, now, before);
     let outbox = false;
     for (const effect of decision.effects) outbox = (await persistEffect(deps, trx, effect, now)) || outbox;
     return { ok: true as const, effects: decision.effects, nextDue: nextDue(decision.state), outbox };
@@ -44,9 +45,11 @@ export async function submitAcdEvent(deps: Deps, event: AcdEvent): Promise<AcdOu
 function effectSubjects(e: AcdEffect): { contactId: string | null; agentId: string | null } {
   switch (e.type) {
     case 'offer.created': case 'offer.withdrawn': case 'offer.accepted': return { contactId: e.offer.contactId, agentId: e.offer.agentId };
-    case 'contact.requeued': return { contactId: e.contactId, agentId: null };
+    case 'contact.requeued': case 'contact.held': case 'contact.ended': case 'contact.forwarded': case 'contact.priorityChanged':
+      return { contactId: e.contactId, agentId: null };
+    case 'contact.routed': return { contactId: e.contactId, agentId: e.personalAgentId };
     case 'contact.assigned': case 'contact.closed': return { contactId: e.contactId, agentId: e.agentId };
-    case 'agent.stateChanged': return { contactId: null, agentId: e.agentId };
+    case 'agent.stateChanged': case 'agent.pauseRequested': return { contactId: null, agentId: e.agentId };
   }
 }
 
@@ -58,6 +61,10 @@ async function persistEffect(deps: Deps, trx: Transaction<Database>, e: AcdEffec
     const status = e.type === 'offer.accepted' ? 'accepted' : e.reason === 'declined' ? 'declined' : e.reason === 'expired' ? 'expired' : 'withdrawn';
     await trx.updateTable('offers').set({ status, resolved_at: now }).where('id', '=', e.offer.id).execute();
   }
+  if (e.type === 'offer.created') {
+    await trx.insertInto('offers').values({ id: e.offer.id, contact_id: e.offer.contactId, agent_id: e.offer.agentId, status: 'open', created_at: e.offer.createdAt, expires_at: e.offer.expiresAt, resolved_at: null }).execute();
+  }
+  if (e.type === 'contact.forwarded') return queueForward(deps, trx, e.contactId, e.address, now);
   if (e.type === 'offer.created' && e.offer.createdAt === now) {
     const c = await trx.selectFrom('contacts').select(['queued_at', 'offer_count']).where('id', '=', e.offer.contactId).executeTakeFirst();
     if (c && c.offer_count === 1) deps.metrics.offerLatency.observe(Math.max(0, now - c.queued_at) / 1000);
@@ -70,19 +77,28 @@ async function persistEffect(deps: Deps, trx: Transaction<Database>, e: AcdEffec
 async function queueRedirect(deps: Deps, trx: Transaction<Database>, contactId: string, agentId: string, now: number): Promise<boolean> {
   const agent = await trx.selectFrom('users').select(['email']).where('id', '=', agentId).executeTakeFirst();
   if (!agent?.email) return false; // built-in mode: the agent reads the contact in the desktop / API
+  return queueForward(deps, trx, contactId, agent.email, now);
+}
+
+/** The contact's original message, resent (Resent-* headers) to an address: an external-client agent or a routing destination. */
+async function queueForward(deps: Deps, trx: Transaction<Database>, contactId: string, to: string, now: number): Promise<boolean> {
+  const agent = { email: to };
   const row = await trx.selectFrom('contacts')
     .innerJoin('entrances', 'entrances.id', 'contacts.entrance_id')
     .leftJoin('accounts', 'accounts.id', 'entrances.account_id')
     .leftJoin('inbound_messages', 'inbound_messages.id', 'contacts.inbound_message_id')
-    .select(['accounts.id as account_id', 'accounts.address', 'accounts.return_address', 'inbound_messages.raw'])
+    .select(['accounts.id as account_id', 'accounts.address', 'accounts.return_address', 'inbound_messages.raw',
+      'contacts.subject', 'contacts.from_address', 'contacts.text_body', 'contacts.message_id', 'contacts.sent_date'])
     .where('contacts.id', '=', contactId).executeTakeFirst();
-  if (!row?.raw) {
-    deps.logger.warn({ contactId }, 'no raw message to redirect');
-    return false;
-  }
+  if (!row) return false;
   const from = row.return_address ?? row.address ?? 'switchyard@localhost';
+  // Contacts made without a stored message (API, tests) are forwarded as a plain text rendering.
+  const original = row.raw ?? Buffer.from([
+    `From: ${row.from_address ?? from}`, `Subject: ${row.subject.replace(/[\r\n]+/g, ' ')}`, ...(row.message_id ? [`Message-ID: ${row.message_id}`] : []),
+    `Date: ${new Date(row.sent_date ?? now).toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', row.text_body,
+  ].join('\r\n'));
   const raw = composeRedirect({
-    raw: row.raw, contactId, resentFrom: from, resentTo: agent.email,
+    raw: original, contactId, resentFrom: from, resentTo: agent.email,
     resentMessageId: `<sy.redirect.${contactId}.${randomUUID().slice(0, 8)}@${from.split('@')[1] ?? 'switchyard'}>`, date: new Date(now),
   });
   await enqueueOutbox(trx, { kind: 'redirect', contactId, accountId: row.account_id, envelopeFrom: from, envelopeTo: [agent.email], raw }, now);
@@ -110,7 +126,16 @@ async function publishEffects(deps: Deps, effects: AcdEffect[], now: number): Pr
         await deps.bus.publish('events', { type: e.type, at, agentId: null, contactId: e.contactId, queueId: e.queueId, reason: e.reason });
         break;
       case 'agent.stateChanged':
-        await deps.bus.publish('events', { type: 'agent.state', at, agentId: e.agentId, state: e.state, reason: e.reason });
+        await deps.bus.publish('events', { type: 'agent.state', at, agentId: e.agentId, state: e.state, reason: e.reason, ...(e.state === 'wrap_up' ? { wrapUpUntil: e.wrapUpUntil ? iso(e.wrapUpUntil) : null } : {}) });
+        break;
+      case 'contact.routed':
+        await deps.bus.publish('events', { type: e.type, at, agentId: e.personalAgentId, contactId: e.contactId, queueId: e.queueId, personalAgentId: e.personalAgentId, taskTypeId: e.taskTypeId, how: e.how });
+        break;
+      case 'contact.ended': case 'contact.held': case 'contact.forwarded': case 'contact.priorityChanged':
+        await deps.bus.publish('events', { ...e, at, agentId: null });
+        break;
+      case 'agent.pauseRequested':
+        await deps.bus.publish('events', { type: 'agent.pauseRequested', at, agentId: e.agentId, reason: e.reason });
         break;
     }
   }

@@ -1,13 +1,21 @@
 import type { Deps, StopRole } from '../../app/deps.js';
 import { submitAcdEvent } from './engine.js';
+import { releaseLead, tryLead } from './leader.js';
 
 /**
  * The ACD role: runs the queue engine on arrivals ('acd' bus hints) and on its timers
- * (offer expiry). Runs are serialised and coalesced: any number of hints while a run
- * is in progress cause exactly one more run. A periodic sweep covers lost hints.
+ * (offer expiry, wrap-up, escalation, relaxation, opening hours). Runs are serialised and
+ * coalesced: any number of hints while a run is in progress cause exactly one more run.
+ * A periodic sweep covers lost hints and renews the leader lease: on PostgreSQL only the
+ * lease holder runs (the others stand by and take over within lease + sweep, under 10 s).
  */
+export const LEASE_MS = 6000;
+
 export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'acd' });
+  const me = deps.config.instanceId;
+  const single = deps.storage.dialect === 'sqlite';
+  let leader = single;
   let running = false;
   let again = false;
   let stopped = false;
@@ -17,13 +25,19 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
   const schedule = (due: number | null) => {
     if (timer) { clearTimeout(timer); timer = null; }
     if (due === null || stopped) return;
-    timer = setTimeout(() => { kick(); }, Math.max(0, due - deps.clock()) + 5);
+    timer = setTimeout(() => { kick(); }, Math.min(2 ** 31 - 1, Math.max(0, due - deps.clock()) + 5));
   };
 
   const run = async (): Promise<void> => {
     do {
       again = false;
       try {
+        if (!single) {
+          const was = leader;
+          leader = await tryLead(deps.storage.db, me, deps.clock(), LEASE_MS);
+          if (leader !== was) log.info({ instance: me }, leader ? 'queue engine: leader' : 'queue engine: standing by');
+        }
+        if (!leader) continue;
         const out = await submitAcdEvent(deps, { type: 'tick' });
         if (out.ok) schedule(out.nextDue);
       } catch (err) {
@@ -49,6 +63,7 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
     clearInterval(sweep);
     if (timer) clearTimeout(timer);
     await idle;
+    if (!single && leader) await releaseLead(deps.storage.db, me).catch(() => undefined);
     log.info('queue engine stopped');
   };
 }

@@ -1,53 +1,97 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../storage/schema.js';
-import type { AcdSettings, AcdState, Agent, Contact, Offer } from '../../core/acd/types.js';
+import type { AcdSettings, AcdState, Agent, Contact, Decision, Offer, QueueStats } from '../../core/acd/types.js';
+import type { ContactData, Destination } from '../../core/routing/model.js';
+import { loadRoutingConfig } from '../../storage/repositories/routing-config.js';
 
-/** Loads the part of the database the queue engine decides over: agents, open contacts, open offers. */
-export async function loadSnapshot(trx: Transaction<Database>, settings: AcdSettings): Promise<AcdState> {
+/** Loads the part of the database the queue engine decides over: configuration, agents, open contacts, open offers. */
+export async function loadSnapshot(trx: Transaction<Database>, settings: AcdSettings, now: number): Promise<AcdState> {
+  const config = await loadRoutingConfig(trx);
   const agentRows = await trx.selectFrom('agent_states').innerJoin('users', 'users.id', 'agent_states.user_id')
-    .select(['agent_states.user_id', 'agent_states.state', 'agent_states.pause_reason', 'agent_states.state_since', 'agent_states.idle_since', 'users.capacity'])
+    .select(['agent_states.user_id', 'agent_states.state', 'agent_states.pause_reason', 'agent_states.state_since', 'agent_states.idle_since', 'users.capacity',
+      'agent_states.pending_pause', 'agent_states.wrap_up_until'])
     .execute();
   const contactRows = await trx.selectFrom('contacts')
-    .select(['id', 'queue_id', 'status', 'queued_at', 'priority', 'agent_id', 'offer_count', 'declined_by'])
+    .select(['id', 'entrance_id', 'area_id', 'queue_id', 'personal_agent_id', 'status', 'routing', 'queued_at', 'dest_entered_at', 'priority', 'agent_id', 'offer_count',
+      'declined_by', 'task_type_id', 'route', 'route_index', 'due_at', 'out_of_hours', 'previous_agent_id', 'end_reason', 'contact_data', 'in_reply_to', 'references_ids'])
     .where('status', 'in', ['queued', 'offered', 'assigned']).execute();
   const offerRows = await trx.selectFrom('offers').selectAll().where('status', '=', 'open').execute();
 
   const agents: Record<string, Agent> = {};
   for (const r of agentRows) {
-    agents[r.user_id] = { id: r.user_id, state: r.state, pauseReason: r.pause_reason, stateSince: r.state_since, idleSince: r.idle_since, capacity: r.capacity };
+    agents[r.user_id] = {
+      id: r.user_id, state: r.state, pauseReason: r.pause_reason, stateSince: r.state_since, idleSince: r.idle_since, capacity: r.capacity,
+      pendingPause: r.pending_pause ? JSON.parse(r.pending_pause) as { reason: string | null } : null, wrapUpUntil: r.wrap_up_until,
+    };
   }
   const contacts: Record<string, Contact> = {};
   for (const r of contactRows) {
+    const data = JSON.parse(r.contact_data) as ContactData;
     contacts[r.id] = {
-      id: r.id, queueId: r.queue_id, status: r.status, queuedAt: r.queued_at, priority: r.priority, agentId: r.agent_id,
-      offerCount: r.offer_count, declinedBy: JSON.parse(r.declined_by) as string[],
+      id: r.id, entranceId: r.entrance_id, areaId: r.area_id, queueId: r.queue_id, personalAgentId: r.personal_agent_id, status: r.status, routing: r.routing,
+      queuedAt: r.queued_at, destEnteredAt: r.dest_entered_at ?? r.queued_at, priority: r.priority, agentId: r.agent_id, offerCount: r.offer_count,
+      declinedBy: JSON.parse(r.declined_by) as string[], taskTypeId: r.task_type_id, route: JSON.parse(r.route) as Destination[], routeIndex: r.route_index,
+      dueAt: r.due_at, outOfHours: r.out_of_hours === 1, previousAgentId: r.previous_agent_id ?? previousAgentFromData(data), endReason: r.end_reason, data,
     };
+  }
+  for (const r of contactRows) {
+    const c = contacts[r.id];
+    if (c.routing === 'pending' && !c.previousAgentId && (r.in_reply_to || r.references_ids !== '[]')) c.previousAgentId = await previousAgentByThread(trx, r);
   }
   const offers: Record<string, Offer> = {};
   for (const r of offerRows) offers[r.id] = { id: r.id, contactId: r.contact_id, agentId: r.agent_id, createdAt: r.created_at, expiresAt: r.expires_at };
-  return { agents, contacts, offers, settings };
+  return { agents, contacts, offers, settings, config, stats: await queueStats(trx, now) };
 }
 
-/** Writes what changed between two snapshots. Offers that disappeared are resolved by the effects. */
-export async function persistSnapshot(trx: Transaction<Database>, before: AcdState, after: AcdState, now: number): Promise<void> {
-  for (const a of Object.values(after.agents)) {
-    const b = before.agents[a.id];
-    if (b && b.state === a.state && b.pauseReason === a.pauseReason && b.idleSince === a.idleSince && b.stateSince === a.stateSince) continue;
-    await trx.updateTable('agent_states').set({ state: a.state, pause_reason: a.pauseReason, state_since: a.stateSince, idle_since: a.idleSince, updated_at: now })
-      .where('user_id', '=', a.id).execute();
+/** Follow-ups: the analysis stage (issue 4) sets contact data `followUp: true` + `previousAgentId`. */
+function previousAgentFromData(d: ContactData): string | null {
+  return d.followUp === true && typeof d.previousAgentId === 'string' ? d.previousAgentId : null;
+}
+
+/**
+ * Threading fallback for follow-ups: a reply whose In-Reply-To or References names the Message-ID of
+ * an earlier contact on the same entrance returns to the agent who handled that contact.
+ */
+async function previousAgentByThread(trx: Transaction<Database>, r: { entrance_id: string; in_reply_to: string | null; references_ids: string }): Promise<string | null> {
+  const ids = [...(r.in_reply_to ? [r.in_reply_to] : []), ...(JSON.parse(r.references_ids) as string[])].slice(0, 50);
+  if (ids.length === 0) return null;
+  const variants = [...new Set(ids.flatMap((id) => [id, id.replace(/^<|>$/g, ''), `<${id.replace(/^<|>$/g, '')}>`]))];
+  const prev = await trx.selectFrom('contacts').select(['agent_id']).where('entrance_id', '=', r.entrance_id).where('message_id', 'in', variants)
+    .where('agent_id', 'is not', null).orderBy('assigned_at', 'desc').executeTakeFirst();
+  return prev?.agent_id ?? null;
+}
+
+/** Average handling time per queue over the last 8 hours of closed contacts (estimated queue time), aggregated in SQL. */
+async function queueStats(trx: Transaction<Database>, now: number): Promise<Record<string, QueueStats>> {
+  const rows = await trx.selectFrom('contacts')
+    .select(['queue_id', (eb) => eb.fn.countAll<number>().as('n'), sql<number>`sum(closed_at - assigned_at)`.as('ms')])
+    .where('status', '=', 'closed').where('closed_at', '>', now - 8 * 3_600_000).where('assigned_at', 'is not', null)
+    .groupBy('queue_id').execute();
+  return Object.fromEntries(rows.filter((r) => Number(r.n) > 0).map((r) => [r.queue_id, { avgHandleMs: Math.max(0, Number(r.ms)) / Number(r.n) }]));
+}
+
+/** Writes the records the decision touched. Offers are inserted and resolved from the effects. */
+export async function persistDecision(trx: Transaction<Database>, d: Decision, now: number, before: Map<string, string>): Promise<void> {
+  const s = d.state;
+  for (const id of d.touched.agents) {
+    const a = s.agents[id];
+    if (!a) continue;
+    await trx.updateTable('agent_states').set({
+      state: a.state, pause_reason: a.pauseReason, state_since: a.stateSince, idle_since: a.idleSince, updated_at: now,
+      pending_pause: a.pendingPause ? JSON.stringify(a.pendingPause) : null, wrap_up_until: a.wrapUpUntil,
+    }).where('user_id', '=', a.id).execute();
   }
-  for (const c of Object.values(after.contacts)) {
-    const b = before.contacts[c.id];
-    if (b && b.status === c.status && b.agentId === c.agentId && b.offerCount === c.offerCount && b.declinedBy.length === c.declinedBy.length && b.priority === c.priority && b.queueId === c.queueId) continue;
+  for (const id of d.touched.contacts) {
+    const c = s.contacts[id];
+    if (!c) continue;
+    const was = before.get(id);
     await trx.updateTable('contacts').set({
       status: c.status, agent_id: c.agentId, offer_count: c.offerCount, declined_by: JSON.stringify(c.declinedBy), priority: c.priority, queue_id: c.queueId,
-      updated_at: now,
-      ...(c.status === 'assigned' && b?.status !== 'assigned' ? { assigned_at: now } : {}),
-      ...(c.status === 'closed' ? { closed_at: now } : {}),
+      area_id: c.areaId, personal_agent_id: c.personalAgentId, routing: c.routing, queued_at: c.queuedAt, dest_entered_at: c.destEnteredAt,
+      task_type_id: c.taskTypeId, route: JSON.stringify(c.route), route_index: c.routeIndex, due_at: c.dueAt, out_of_hours: c.outOfHours ? 1 : 0,
+      previous_agent_id: c.previousAgentId, end_reason: c.endReason, updated_at: now,
+      ...(c.status === 'assigned' && was !== 'assigned' ? { assigned_at: now } : {}),
+      ...(c.status === 'closed' && was !== 'closed' ? { closed_at: now } : {}),
     }).where('id', '=', c.id).execute();
-  }
-  for (const o of Object.values(after.offers)) {
-    if (before.offers[o.id]) continue;
-    await trx.insertInto('offers').values({ id: o.id, contact_id: o.contactId, agent_id: o.agentId, status: 'open', created_at: o.createdAt, expires_at: o.expiresAt, resolved_at: null }).execute();
   }
 }

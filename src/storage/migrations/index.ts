@@ -1,11 +1,15 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Storage, DialectName } from '../db.js';
 import { m001Backbone } from './001-backbone.js';
+import { m003Routing } from './003-routing.js';
+import { m002Analysis } from './002-analysis.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001-backbone': m001Backbone,
+  '003-routing': m003Routing,
+  '002-analysis': m002Analysis,
 };
 
 class StaticProvider implements MigrationProvider {

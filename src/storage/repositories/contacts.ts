@@ -11,7 +11,8 @@ export interface ContactFilter {
   offset?: number;
 }
 
-const SUMMARY = ['id', 'entrance_id', 'queue_id', 'status', 'subject', 'from_address', 'from_name', 'queued_at', 'agent_id', 'priority', 'created_at', 'assigned_at', 'closed_at', 'message_id'] as const;
+const SUMMARY = ['id', 'entrance_id', 'queue_id', 'status', 'subject', 'from_address', 'from_name', 'queued_at', 'agent_id', 'priority', 'created_at', 'assigned_at', 'closed_at', 'message_id',
+  'area_id', 'task_type_id', 'personal_agent_id', 'out_of_hours', 'end_reason', 'routing'] as const;
 
 export async function listContacts(db: Kysely<Database>, f: ContactFilter) {
   let q = db.selectFrom('contacts').select(SUMMARY);
@@ -45,6 +46,8 @@ export function toContactSummary(r: ContactSummaryRow) {
     from: r.from_address ? { address: r.from_address, name: r.from_name ?? '' } : null,
     messageId: r.message_id, priority: r.priority, agentId: r.agent_id,
     queuedAt: iso(r.queued_at), createdAt: iso(r.created_at), assignedAt: iso(r.assigned_at), closedAt: iso(r.closed_at),
+    // routing model (issue 3)
+    areaId: r.area_id, taskTypeId: r.task_type_id, personalAgentId: r.personal_agent_id, outOfHours: r.out_of_hours === 1, endReason: r.end_reason, routing: r.routing,
   };
 }
 
@@ -62,6 +65,9 @@ export function toContactDetail(r: ContactRow, sanitizedHtml: string | null) {
     html: sanitizedHtml,
     attachments: (JSON.parse(r.attachments) as AttachmentInfo[]).map((a) => ({ ...a, url: `/api/v1/contacts/${r.id}/attachments/${a.index}` })),
     contactData: JSON.parse(r.contact_data) as Record<string, unknown>,
+    caseId: r.case_id ?? null,
+    caseNumber: r.case_number === null || r.case_number === undefined ? null : Number(r.case_number),
+    analysis: r.analysis ? (JSON.parse(r.analysis) as Record<string, unknown>) : null,
   };
 }
 

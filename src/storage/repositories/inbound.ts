@@ -63,14 +63,16 @@ export async function markSourceActionDone(db: Kysely<Database>, ids: number[]):
  */
 export async function claimInbound(storage: Storage, worker: string, limit: number, now: number, leaseMs: number): Promise<InboundMessageRow[]> {
   return storage.transaction(async (trx) => {
-    let candidates = trx.selectFrom('inbound_messages').select('id')
-      .where((eb) => eb.or([
-        eb('status', '=', 'stored'),
-        eb.and([eb('status', '=', 'processing'), eb('claim_expires_at', '<', now)]),
-      ]))
-      .orderBy('id').limit(limit);
-    if (storage.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-    const ids = (await candidates.execute()).map((r) => Number(r.id));
+    // Two index-friendly queries (an OR would scan the table): new messages first, then expired claims.
+    const pick = async (where: 'stored' | 'expired', n: number) => {
+      let q = trx.selectFrom('inbound_messages').select('id');
+      q = where === 'stored' ? q.where('status', '=', 'stored') : q.where('status', '=', 'processing').where('claim_expires_at', '<', now);
+      q = q.orderBy('id').limit(n);
+      if (storage.dialect === 'postgres') q = q.forUpdate().skipLocked();
+      return (await q.execute()).map((r) => Number(r.id));
+    };
+    const fresh = await pick('stored', limit);
+    const ids = fresh.length < limit ? [...fresh, ...await pick('expired', limit - fresh.length)] : fresh;
     if (ids.length === 0) return [];
     return trx.updateTable('inbound_messages')
       .set((eb) => ({ status: 'processing', claimed_by: worker, claim_expires_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))

@@ -11,6 +11,12 @@ const STATUS: Record<AcdRejection['code'], [number, string]> = {
   'contact.not_assigned': [409, 'contact.not_assigned'],
   'contact.not_queued': [409, 'contact.not_queued'],
   'agent.unknown': [409, 'agent.unknown'],
+  'queue.unknown': [404, 'queue.not_found'],
+  'agent.not_in_wrap_up': [409, 'agent.not_in_wrap_up'],
+  'contact.not_in_list': [409, 'contact.not_in_list'],
+  'agent.no_capacity': [409, 'agent.no_capacity'],
+  'agent.not_eligible': [403, 'agent.not_eligible'],
+  'agent.pause_reason_unknown': [400, 'agent.pause_reason_unknown'],
 };
 
 export function rejectionToError(r: AcdRejection): ApiError {
