@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
 
@@ -44,6 +44,22 @@ function pgPool(url: string): pg.Pool {
   return pool;
 }
 
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: a transaction that reads and then writes
+ * cannot be refused halfway with SQLITE_BUSY when another process (the CLI beside the
+ * server, a restarted server) writes at the same time; it waits up to busy_timeout instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig) { super(sqliteConfig); }
+  override createDriver(): Driver { return new ImmediateSqliteDriver(this.sqliteConfig); }
+}
+
 export async function openStorage(opts: StorageOptions): Promise<Storage> {
   let db: Kysely<Database>;
   let dialect: DialectName;
@@ -55,7 +71,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     const file = opts.sqliteFile ?? join(opts.dataDir, 'switchyard.sqlite');
     mkdirSync(opts.dataDir, { recursive: true });
     db = new Kysely<Database>({
-      dialect: new SqliteDialect({
+      dialect: new ImmediateSqliteDialect({
         database: async () => {
           const conn = new SQLite(file);
           conn.pragma('journal_mode = WAL');
@@ -84,4 +100,10 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
   };
   await migrateToLatest(storage);
   return storage;
+}
+
+/** A unique-constraint violation on either backend (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AccountRow, Database } from '../schema.js';
+import { isUniqueViolation } from '../db.js';
 
 /** Accounts, SMTP servers, entrances and queues: the mail-side configuration. Secrets arrive sealed. */
 
@@ -64,7 +65,7 @@ export type CreateAccountResult =
 /** Creates the account, its entrance (named after the address) and, unless given, its queue: one transaction. */
 export async function createAccount(db: Kysely<Database>, input: AccountInput, now: number): Promise<CreateAccountResult> {
   const address = input.address.toLowerCase();
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<CreateAccountResult> => {
     if (await trx.selectFrom('accounts').select('id').where('address', '=', address).executeTakeFirst()) {
       return { ok: false, code: 'account.exists', message: `an account for '${address}' already exists` } as const;
     }
@@ -96,6 +97,10 @@ export async function createAccount(db: Kysely<Database>, input: AccountInput, n
     const entranceId = randomUUID();
     await trx.insertInto('entrances').values({ id: entranceId, name: address, account_id: account.id, queue_id: queueId, created_at: now }).execute();
     return { ok: true, account, entranceId, queueId } as const;
+  }).catch((err: unknown) => {
+    // A concurrent create of the same address (e.g. several processes seeding the demo) loses the race cleanly.
+    if (isUniqueViolation(err)) return { ok: false, code: 'account.exists', message: `an account for '${address}' already exists` } as const;
+    throw err;
   });
 }
 

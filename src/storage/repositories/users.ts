@@ -41,8 +41,8 @@ export interface NewUser {
 export type CreateUserResult = { ok: true; user: UserRow } | { ok: false; code: 'user.exists'; message: string };
 
 export async function createUser(db: Kysely<Database>, input: NewUser, now: number): Promise<CreateUserResult> {
-  const existing = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
-  if (existing) return { ok: false, code: 'user.exists', message: `a user named '${input.username}' already exists` };
+  const exists = { ok: false, code: 'user.exists', message: `a user named '${input.username}' already exists` } as const;
+  if (await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()) return exists;
   const row: UserRow = {
     id: randomUUID(),
     username: input.username,
@@ -55,9 +55,14 @@ export async function createUser(db: Kysely<Database>, input: NewUser, now: numb
     created_at: now,
     updated_at: now,
   };
-  await db.insertInto('users').values(row).execute();
-  await db.insertInto('agent_states').values({ user_id: row.id, state: 'logged_out', pause_reason: null, state_since: now, idle_since: now, updated_at: now }).execute();
-  return { ok: true, user: row };
+  const insert = async (trx: Kysely<Database>): Promise<CreateUserResult> => {
+    // Another process may create the same user at the same moment (first start of several roles).
+    const inserted = await trx.insertInto('users').values(row).onConflict((oc) => oc.column('username').doNothing()).returning('id').executeTakeFirst();
+    if (!inserted) return exists;
+    await trx.insertInto('agent_states').values({ user_id: row.id, state: 'logged_out', pause_reason: null, state_since: now, idle_since: now, updated_at: now }).execute();
+    return { ok: true, user: row };
+  };
+  return db.isTransaction ? insert(db) : db.transaction().execute(insert);
 }
 
 export const findUserByName = (db: Kysely<Database>, username: string) =>
