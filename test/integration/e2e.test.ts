@@ -111,7 +111,8 @@ for (const dialect of BACKENDS) {
           return null;
         }, 30_000, 'redirected copy', 250);
         expect(source).toMatch(/^From: "?Customer"? <customer@example.org>/m);
-        expect(source).toMatch(new RegExp(`^Subject: E2E redirect ${dialect}`, 'm'));
+        // The case tag rides in the subject so that the agent's reply (from their own client) threads back.
+        expect(source).toMatch(new RegExp(`^Subject: \\[#\\d+\\] E2E redirect ${dialect}`, 'm'));
         expect(source).toMatch(/^Resent-To: /m);
       } finally { await client.logout(); }
       await ok('POST', `/api/v1/contacts/${contact.id}/close`, token);

@@ -4,6 +4,9 @@ import type { Deps } from '../../app/deps.js';
 import { decide, nextDue } from '../../core/acd/decide.js';
 import type { AcdEffect, AcdEvent, AcdRejection, AcdSettings } from '../../core/acd/types.js';
 import { composeRedirect } from '../../core/email/redirect.js';
+import { formatCaseTag } from '../../core/analysis/threading.js';
+import { getAnalysisSettings } from '../../storage/repositories/analysis-config.js';
+import { recordCaseMessage } from '../../storage/repositories/cases.js';
 import { LOCKS } from '../../storage/db.js';
 import { enqueueOutbox } from '../../storage/repositories/outbox.js';
 import type { Database } from '../../storage/schema.js';
@@ -77,18 +80,18 @@ async function persistEffect(deps: Deps, trx: Transaction<Database>, e: AcdEffec
 async function queueRedirect(deps: Deps, trx: Transaction<Database>, contactId: string, agentId: string, now: number): Promise<boolean> {
   const agent = await trx.selectFrom('users').select(['email']).where('id', '=', agentId).executeTakeFirst();
   if (!agent?.email) return false; // built-in mode: the agent reads the contact in the desktop / API
-  return queueForward(deps, trx, contactId, agent.email, now);
+  return queueForward(deps, trx, contactId, agent.email, now, { tagCase: true });
 }
 
 /** The contact's original message, resent (Resent-* headers) to an address: an external-client agent or a routing destination. */
-async function queueForward(deps: Deps, trx: Transaction<Database>, contactId: string, to: string, now: number): Promise<boolean> {
+async function queueForward(deps: Deps, trx: Transaction<Database>, contactId: string, to: string, now: number, opts: { tagCase?: boolean } = {}): Promise<boolean> {
   const agent = { email: to };
   const row = await trx.selectFrom('contacts')
     .innerJoin('entrances', 'entrances.id', 'contacts.entrance_id')
     .leftJoin('accounts', 'accounts.id', 'entrances.account_id')
     .leftJoin('inbound_messages', 'inbound_messages.id', 'contacts.inbound_message_id')
     .select(['accounts.id as account_id', 'accounts.address', 'accounts.return_address', 'inbound_messages.raw',
-      'contacts.subject', 'contacts.from_address', 'contacts.text_body', 'contacts.message_id', 'contacts.sent_date'])
+      'contacts.subject', 'contacts.from_address', 'contacts.text_body', 'contacts.message_id', 'contacts.sent_date', 'contacts.case_id', 'contacts.case_number'])
     .where('contacts.id', '=', contactId).executeTakeFirst();
   if (!row) return false;
   const from = row.return_address ?? row.address ?? 'switchyard@localhost';
@@ -97,10 +100,13 @@ async function queueForward(deps: Deps, trx: Transaction<Database>, contactId: s
     `From: ${row.from_address ?? from}`, `Subject: ${row.subject.replace(/[\r\n]+/g, ' ')}`, ...(row.message_id ? [`Message-ID: ${row.message_id}`] : []),
     `Date: ${new Date(row.sent_date ?? now).toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', row.text_body,
   ].join('\r\n'));
-  const raw = composeRedirect({
-    raw: original, contactId, resentFrom: from, resentTo: agent.email,
-    resentMessageId: `<sy.redirect.${contactId}.${randomUUID().slice(0, 8)}@${from.split('@')[1] ?? 'switchyard'}>`, date: new Date(now),
-  });
+  const resentMessageId = `<sy.redirect.${contactId}.${randomUUID().slice(0, 8)}@${from.split('@')[1] ?? 'switchyard'}>`;
+  // For an agent's own mail program: the case tag in the subject carries into the reply, and our
+  // Resent-Message-ID is known to the case, so the customer's answer joins the same case.
+  const tagged = opts.tagCase && row.case_id && row.case_number !== null;
+  const subjectTag = tagged ? formatCaseTag(row.case_number!, { prefix: (await getAnalysisSettings(trx)).caseTagPrefix }) : undefined;
+  const raw = composeRedirect({ raw: original, contactId, resentFrom: from, resentTo: agent.email, resentMessageId, date: new Date(now), subjectTag });
+  if (tagged) await recordCaseMessage(trx, resentMessageId, row.case_id!, contactId, 'out', now);
   await enqueueOutbox(trx, { kind: 'redirect', contactId, accountId: row.account_id, envelopeFrom: from, envelopeTo: [agent.email], raw }, now);
   return true;
 }
