@@ -28,30 +28,46 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
     timer = setTimeout(() => { kick(); }, Math.min(2 ** 31 - 1, Math.max(0, due - deps.clock()) + 5));
   };
 
+  // Under a burst of arrivals the engine would run back to back, each run reading the open
+  // state. After each run the next one waits three times as long as that run took, so the
+  // engine takes at most about a quarter of the process while mail pours in; after a quiet
+  // spell a single arrival is still decided at once.
+  let pacedUntil = 0;
+  let deferred: NodeJS.Timeout | null = null;
   const run = async (): Promise<void> => {
     do {
       again = false;
+      const started = performance.now();
       try {
         if (!single) {
           const was = leader;
           leader = await tryLead(deps.storage.db, me, deps.clock(), LEASE_MS);
           if (leader !== was) log.info({ instance: me }, leader ? 'queue engine: leader' : 'queue engine: standing by');
         }
-        if (!leader) continue;
-        const out = await submitAcdEvent(deps, { type: 'tick' });
-        if (out.ok) schedule(out.nextDue);
+        if (leader) {
+          const out = await submitAcdEvent(deps, { type: 'tick' });
+          if (out.ok) schedule(out.nextDue);
+        }
       } catch (err) {
         log.error({ err }, 'queue engine run failed');
       }
+      const took = performance.now() - started;
+      pacedUntil = performance.now() + Math.min(1000, 3 * took);
+      if (again && !stopped) await new Promise((r) => setTimeout(r, Math.max(0, pacedUntil - performance.now())));
     } while (again && !stopped);
   };
 
-  const kick = () => {
+  function kick(): void {
     if (stopped) return;
     if (running) { again = true; return; }
+    const wait = pacedUntil - performance.now();
+    if (wait > 0) {
+      deferred ??= setTimeout(() => { deferred = null; kick(); }, wait);
+      return;
+    }
     running = true;
     idle = run().finally(() => { running = false; });
-  };
+  }
 
   const unsubscribe = deps.bus.subscribe('acd', kick);
   const sweep = setInterval(kick, opts.sweepMs ?? 2000);
@@ -62,6 +78,7 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
     unsubscribe();
     clearInterval(sweep);
     if (timer) clearTimeout(timer);
+    if (deferred) clearTimeout(deferred);
     await idle;
     if (!single && leader) await releaseLead(deps.storage.db, me).catch(() => undefined);
     log.info('queue engine stopped');
