@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { CORPUS_DIR } from '../test/support/corpus.js';
 import { join } from 'node:path';
 import { parseEmail } from '../src/adapters/mime/parse.js';
 import {
@@ -6,7 +7,7 @@ import {
   matchCategories, mayAutoAnswer, resolveThread, spamVerdict, str, threadLookupKeys, type AnalysisConfig, type AutoAnswerConfig, type ThreadKnowledge,
 } from '../src/core/analysis/index.js';
 import type { ParsedEmail } from '../src/core/email/types.js';
-import { ROOT, table } from './lib.js';
+import { table } from './lib.js';
 
 /**
  * Analysis: throughput over the whole shared corpus (../shared/corpus) with the cost of
@@ -15,7 +16,7 @@ import { ROOT, table } from './lib.js';
  * CPU only: no database, no network. Rounds: BENCH_ANALYSIS_ROUNDS (default 5), median.
  */
 const ROUNDS = Number(process.env.BENCH_ANALYSIS_ROUNDS ?? 5);
-const CORPUS = join(ROOT, '../shared/corpus');
+const CORPUS = CORPUS_DIR; // ../shared/corpus beside the project (or SWITCHYARD_CORPUS_DIR)
 
 const CONFIG: AnalysisConfig = {
   categories: [
