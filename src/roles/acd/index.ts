@@ -1,6 +1,7 @@
 import type { Deps, StopRole } from '../../app/deps.js';
 import { submitAcdEvent } from './engine.js';
 import { releaseLead, tryLead } from './leader.js';
+import { startRunner } from '../runner.js';
 
 /**
  * The ACD role: runs the queue engine on arrivals ('acd' bus hints) and on its timers
@@ -16,70 +17,27 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
   const me = deps.config.instanceId;
   const single = deps.storage.dialect === 'sqlite';
   let leader = single;
-  let running = false;
-  let again = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let idle: Promise<void> = Promise.resolve();
 
-  const schedule = (due: number | null) => {
-    if (timer) { clearTimeout(timer); timer = null; }
-    if (due === null || stopped) return;
-    timer = setTimeout(() => { kick(); }, Math.min(2 ** 31 - 1, Math.max(0, due - deps.clock()) + 5));
-  };
-
-  // Under a burst of arrivals the engine would run back to back, each run reading the open
-  // state. After each run the next one waits three times as long as that run took, so the
-  // engine takes at most about a quarter of the process while mail pours in; after a quiet
-  // spell a single arrival is still decided at once.
-  let pacedUntil = 0;
-  let deferred: NodeJS.Timeout | null = null;
-  const run = async (): Promise<void> => {
-    do {
-      again = false;
-      const started = performance.now();
-      try {
-        if (!single) {
-          const was = leader;
-          leader = await tryLead(deps.storage.db, me, deps.clock(), LEASE_MS);
-          if (leader !== was) log.info({ instance: me }, leader ? 'queue engine: leader' : 'queue engine: standing by');
-        }
-        if (leader) {
-          const out = await submitAcdEvent(deps, { type: 'tick' });
-          if (out.ok) schedule(out.nextDue);
-        }
-      } catch (err) {
-        log.error({ err }, 'queue engine run failed');
-      }
-      const took = performance.now() - started;
-      pacedUntil = performance.now() + Math.min(1000, 3 * took);
-      if (again && !stopped) await new Promise((r) => setTimeout(r, Math.max(0, pacedUntil - performance.now())));
-    } while (again && !stopped);
-  };
-
-  function kick(): void {
-    if (stopped) return;
-    if (running) { again = true; return; }
-    const wait = pacedUntil - performance.now();
-    if (wait > 0) {
-      deferred ??= setTimeout(() => { deferred = null; kick(); }, wait);
-      return;
+  const runner = startRunner(async () => {
+    if (!single) {
+      const was = leader;
+      leader = await tryLead(deps.storage.db, me, deps.clock(), LEASE_MS);
+      if (leader !== was) log.info({ instance: me }, leader ? 'queue engine: leader' : 'queue engine: standing by');
     }
-    running = true;
-    idle = run().finally(() => { running = false; });
-  }
-
-  const unsubscribe = deps.bus.subscribe('acd', kick);
-  const sweep = setInterval(kick, opts.sweepMs ?? 2000);
-  kick();
+    if (!leader) return;
+    const out = await submitAcdEvent(deps, { type: 'tick' });
+    if (out.ok) runner.at(out.nextDue);
+  }, {
+    bus: deps.bus, topic: 'acd', sweepMs: opts.sweepMs ?? 2000, clock: deps.clock,
+    onError: (err) => log.error({ err }, 'queue engine run failed'),
+    // Under a burst of arrivals each run reads the open state: holding the next run for three
+    // times as long as the last one took keeps the engine to about a quarter of the process,
+    // while a single arrival after a quiet spell is still decided at once.
+    pace: (ms) => Math.min(1000, 3 * ms),
+  });
   log.info('queue engine started');
   return async () => {
-    stopped = true;
-    unsubscribe();
-    clearInterval(sweep);
-    if (timer) clearTimeout(timer);
-    if (deferred) clearTimeout(deferred);
-    await idle;
+    await runner.stop();
     if (!single && leader) await releaseLead(deps.storage.db, me).catch(() => undefined);
     log.info('queue engine stopped');
   };

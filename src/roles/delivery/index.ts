@@ -4,6 +4,7 @@ import { backoffDelay } from '../../core/backoff.js';
 import { classifySmtpFailure } from '../../core/email/redirect.js';
 import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog } from '../../storage/repositories/outbox.js';
 import type { OutboxRow } from '../../storage/schema.js';
+import { startRunner } from '../runner.js';
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
 
@@ -16,12 +17,6 @@ export const MAX_DELIVERY_ATTEMPTS = 10;
 export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender?: MailSender } = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'delivery' });
   const sender = opts.sender ?? createMailSender(deps.secrets, deps.config.dataDir);
-  let running = false;
-  let again = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let idle: Promise<void> = Promise.resolve();
-
   const deliver = async (row: OutboxRow): Promise<void> => {
     const server = row.account_id
       ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
@@ -44,41 +39,19 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
     }
   };
 
-  const run = async (): Promise<void> => {
-    do {
-      again = false;
-      try {
-        for (;;) {
-          if (stopped) return;
-          const batch = await claimOutbox(deps.storage, deps.config.instanceId, 20, deps.clock(), 2 * 60_000);
-          if (batch.length === 0) break;
-          for (const row of batch) await deliver(row);
-        }
-        deps.metrics.outboxBacklog.set(await outboxBacklog(deps.storage.db));
-        const due = await nextOutboxDue(deps.storage.db);
-        if (timer) clearTimeout(timer);
-        timer = due === null || stopped ? null : setTimeout(kick, Math.max(0, due - deps.clock()) + 10);
-      } catch (err) {
-        log.error({ err }, 'delivery run failed; will retry');
-      }
-    } while (again && !stopped);
-  };
-  function kick(): void {
-    if (stopped) return;
-    if (running) { again = true; return; }
-    running = true;
-    idle = run().finally(() => { running = false; });
-  }
+  const runner = startRunner(async (stopped) => {
+    while (!stopped()) {
+      const batch = await claimOutbox(deps.storage, deps.config.instanceId, 20, deps.clock(), 2 * 60_000);
+      if (batch.length === 0) break;
+      for (const row of batch) await deliver(row);
+    }
+    deps.metrics.outboxBacklog.set(await outboxBacklog(deps.storage.db));
+    // Sleep until the next retry is due (a hint or the sweep may come earlier).
+    runner.at(stopped() ? null : await nextOutboxDue(deps.storage.db));
+  }, { bus: deps.bus, topic: 'outbox', sweepMs: opts.sweepMs ?? 5000, clock: deps.clock, onError: (err) => log.error({ err }, 'delivery run failed; will retry') });
 
-  const unsubscribe = deps.bus.subscribe('outbox', kick);
-  const sweep = setInterval(kick, opts.sweepMs ?? 5000);
-  kick();
   return async () => {
-    stopped = true;
-    unsubscribe();
-    clearInterval(sweep);
-    if (timer) clearTimeout(timer);
-    await idle;
+    await runner.stop();
     sender.close();
   };
 }
