@@ -119,6 +119,8 @@ export interface InboundMessagesTable {
   contact_id: string | null;
   error: string | null;
   processed_at: number | null;
+  /** Arrival at the mailbox (IMAP INTERNALDATE, or SMTP receipt); null for rows from before this was kept. */
+  arrived_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type ContactStatus = 'queued' | 'offered' | 'assigned' | 'closed';

@@ -74,7 +74,7 @@ async function folderState(address: string, password: string, folder: string): P
 }
 
 async function inboundRows(deps: Deps, accountId: string) {
-  return deps.storage.db.selectFrom('inbound_messages').select(['id', 'uid', 'uidvalidity', 'source_action', 'raw'])
+  return deps.storage.db.selectFrom('inbound_messages').select(['id', 'uid', 'uidvalidity', 'source_action', 'raw', 'arrived_at'])
     .where('account_id', '=', accountId).orderBy('id').execute();
 }
 
@@ -121,6 +121,8 @@ for (const dialect of BACKENDS) {
       const rows = await inboundRows(deps, account.id);
       expect(countUids(rows)).toBe(3);
       expect(rows.map((r) => r.raw.toString()).join()).toContain('message 2.');
+      // INTERNALDATE is kept (whole seconds): it tells backlog from new mail for automatic answers.
+      for (const r of rows) expect(Math.abs(Number(r.arrived_at) - Date.now())).toBeLessThan(5 * 60_000);
       const inbox = await folderState(mb.address, mb.password, 'INBOX');
       if (afterImport === 'seen') {
         expect(inbox).toHaveLength(3);

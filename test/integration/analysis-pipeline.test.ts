@@ -99,6 +99,21 @@ for (const dialect of BACKENDS) {
       expect(c.analysis.autoAnswer).toMatchObject({ sent: false, reasons: ['rate.limited'] });
     });
 
+    it('backlog: mail that was in the mailbox before the account was added becomes a contact but is never answered', async () => {
+      const account = await deps.storage.db.selectFrom('accounts').select('created_at').where('id', '=', support.accountId).executeTakeFirstOrThrow();
+      const arrivedAt = account.created_at - 24 * 3600_000; // a day before: an old inbox on first import
+      await storeInbound(deps.storage, { accountId: support.accountId, uidvalidity: 1, uid: ++uid, raw: rawMail({ messageId: '<old1@backlog.example.org>', subject: 'Old question', from: 'old-customer@backlog.example.org' }), sourceAction: 'none', arrivedAt }, Date.now());
+      await drainPipeline(deps);
+      const c = await contactBy('<old1@backlog.example.org>');
+      expect(c.status).not.toBe('closed');
+      expect(c.analysis.autoAnswer).toMatchObject({ sent: false, reasons: ['import.backlog'] });
+      expect(await outboxFor(c.id)).toEqual([]);
+      // The same sender writing now (arrival after the account was added) is answered.
+      await deliver(support.accountId, rawMail({ messageId: '<new1@backlog.example.org>', subject: 'New question', from: 'old-customer@backlog.example.org' }));
+      const fresh = await contactBy('<new1@backlog.example.org>');
+      expect(fresh.analysis.autoAnswer).toMatchObject({ sent: true });
+    });
+
     it('threading: a reply to our answer (In-Reply-To = our Message-ID) joins the case as a follow-up with the previous agent', async () => {
       const first = await contactBy('<b1@customer.example.org>');
       const agent = await seedUser(deps, { username: `agent-${dialect}`, password: 'agent-password-1', role: 'agent' });

@@ -29,7 +29,7 @@ export interface ImapMailboxOptions {
   logger: Logger;
 }
 
-export interface FetchedMessage { uid: number; raw: Buffer }
+export interface FetchedMessage { uid: number; raw: Buffer; /** INTERNALDATE: when the server received it (epoch ms), or null. */ arrivedAt: number | null }
 
 export interface ImapMailbox {
   /** UIDVALIDITY of the selected mailbox as of now (a re-SELECT may change it). */
@@ -160,10 +160,10 @@ export async function openImapMailbox(opts: ImapMailboxOptions): Promise<ImapMai
       // "N:*" matches the highest UID even when N is above it: keep only UIDs past the cursor.
       const uids = (Array.isArray(found) ? found : []).filter((u) => u > afterUid).sort((a, b) => a - b);
       for (const batch of chunks(uids, batchSize)) {
-        const messages: FetchMessageObject[] = await withLock(() => client.fetchAll(uidSet(batch), { uid: true, source: true }, { uid: true }));
+        const messages: FetchMessageObject[] = await withLock(() => client.fetchAll(uidSet(batch), { uid: true, source: true, internalDate: true }, { uid: true }));
         const out = messages
           .filter((m) => m.uid > afterUid && m.source !== undefined)
-          .map((m) => ({ uid: m.uid, raw: m.source as Buffer }))
+          .map((m) => ({ uid: m.uid, raw: m.source as Buffer, arrivedAt: internalDateMs(m.internalDate) }))
           .sort((a, b) => a.uid - b.uid);
         if (out.length) yield out;
       }
@@ -200,4 +200,10 @@ export async function openImapMailbox(opts: ImapMailboxOptions): Promise<ImapMai
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
     },
   };
+}
+
+function internalDateMs(value: Date | string | undefined): number | null {
+  if (!value) return null;
+  const ms = (value instanceof Date ? value : new Date(value)).getTime();
+  return Number.isNaN(ms) ? null : ms;
 }

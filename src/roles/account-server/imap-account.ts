@@ -84,7 +84,7 @@ export function startImapAccount(deps: Deps, account: AccountRow, log: Logger, o
       const storedIds: number[] = [];
       for (const msg of batch) {
         deps.metrics.messagesFetched.inc(source);
-        const r = await storeInbound(deps.storage, { accountId: account.id, uidvalidity, uid: msg.uid, raw: msg.raw, sourceAction: 'pending' }, deps.clock(), { mailbox: account.mailbox });
+        const r = await storeInbound(deps.storage, { accountId: account.id, uidvalidity, uid: msg.uid, raw: msg.raw, sourceAction: 'pending', arrivedAt: msg.arrivedAt }, deps.clock(), { mailbox: account.mailbox });
         if (r.stored && r.id !== null) {
           storedIds.push(r.id);
           deps.metrics.messagesStored.inc({ ...source, source: 'imap' });

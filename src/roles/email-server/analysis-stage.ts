@@ -90,7 +90,7 @@ export interface StoredAnalysis {
  * the one this mail continues), the Message-ID index for threading, and the automatic
  * answer, queued in the outbox with its reasons either way.
  */
-export async function afterContactCreated(deps: Deps, trx: Transaction<Database>, input: { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number }): Promise<{ outbox: boolean }> {
+export async function afterContactCreated(deps: Deps, trx: Transaction<Database>, input: { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number; arrivedAt?: number | null }): Promise<{ outbox: boolean }> {
   const { contactId, email, entrance, analysis, now } = input;
   const result = analysis.result;
   if (!result || !analysis.settings) return { outbox: false };
@@ -104,6 +104,7 @@ export async function afterContactCreated(deps: Deps, trx: Transaction<Database>
   const contactData = { ...analysis.contactData, caseId: kase.id, caseNumber: kase.number };
   const answer = await decideAndQueueAnswer(deps, trx, {
     contactId, email, entrance, result, contactData: contactData as Record<string, unknown>, caseRef: kase, settings: analysis.settings, now,
+    arrivedAt: input.arrivedAt ?? null,
   });
   const explanation = [...result.explanation, ...(answer.sent ? [`automatic answer queued (${answer.explanation.join('; ')})`] : [`no automatic answer: ${answer.details.map((d) => d.message).join('; ')}`])];
   const stored: StoredAnalysis = {

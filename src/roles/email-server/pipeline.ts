@@ -70,7 +70,7 @@ async function createContact(deps: Deps, msg: InboundMessageRow, parsedEmail: Pa
     if (inserted) {
       await trx.updateTable('inbound_messages').set({ status: 'done', contact_id: id, processed_at: now, error: null, claim_expires_at: null }).where('id', '=', msg.id).execute();
       await trx.insertInto('events').values({ at: now, type: 'contact.created', contact_id: id, agent_id: null, data: JSON.stringify({ entranceId: entrance.id, queueId: placement.queueId, inboundMessageId: msg.id }) }).execute();
-      outbox = (await afterContactCreated(deps, trx, { contactId: id, email, entrance, analysis, now })).outbox;
+      outbox = (await afterContactCreated(deps, trx, { contactId: id, email, entrance, analysis, now, arrivedAt: msg.arrived_at })).outbox;
       return { kind: 'contact' as const, contactId: id };
     }
     const existing = await trx.selectFrom('contacts').select(['id', 'inbound_message_id']).where('entrance_id', '=', entrance.id).where('dedupe_key', '=', key).executeTakeFirstOrThrow();

@@ -3,12 +3,14 @@ import type { Storage, DialectName } from '../db.js';
 import { m001Backbone } from './001-backbone.js';
 import { m003Routing } from './003-routing.js';
 import { m002Analysis } from './002-analysis.js';
+import { m004ArrivalTime } from './004-arrival-time.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001-backbone': m001Backbone,
   '003-routing': m003Routing,
+  '004-arrival-time': m004ArrivalTime,
   '002-analysis': m002Analysis,
 };
 

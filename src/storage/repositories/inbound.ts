@@ -12,6 +12,8 @@ export interface StoreInput {
   raw: Buffer;
   /** 'pending' for IMAP (an after-import action follows), 'none' for SMTP. */
   sourceAction: 'pending' | 'none';
+  /** Arrival at the mailbox (IMAP INTERNALDATE); defaults to now (SMTP). */
+  arrivedAt?: number | null;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function storeInbound(storage: Storage, input: StoreInput, now: num
       account_id: input.accountId, uidvalidity: input.uidvalidity, uid: input.uid, raw: input.raw, size: input.raw.length,
       sha256: sha256(input.raw), stored_at: now, status: 'stored', source_action: input.sourceAction, attempts: 0,
       claimed_by: null, claim_expires_at: null, contact_id: null, error: null, processed_at: null,
+      arrived_at: input.arrivedAt === undefined ? now : input.arrivedAt,
     }).onConflict((oc) => oc.columns(['account_id', 'uidvalidity', 'uid']).doNothing()).returning('id').executeTakeFirst();
     if (cursor && input.uidvalidity !== null && input.uid !== null) {
       await advanceCursor(trx, input.accountId, cursor.mailbox, input.uidvalidity, input.uid, now);
