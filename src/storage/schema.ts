@@ -344,7 +344,14 @@ export interface AccountLimitsTable {
   updated_at: number;
 }
 
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  username: string;
+  at: number;
+}
+
 export interface Database {
+  login_failures: LoginFailuresTable;
   users: UsersTable;
   sessions: SessionsTable;
   smtp_servers: SmtpServersTable;

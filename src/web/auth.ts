@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../app/deps.js';
 import { hashPassword, newToken, sha256, verifyPassword } from '../adapters/crypto/secrets.js';
-import { createSession, deleteSession, findUserByName, sessionUser, toUserView, type Role } from '../storage/repositories/users.js';
+import { clearLoginFailures, createSession, deleteSession, findUserByName, recentLoginFailures, recordLoginFailure, sessionUser, toUserView, type Role } from '../storage/repositories/users.js';
+import { LOGIN_THROTTLE, loginThrottle } from '../core/login-throttle.js';
 import type { UserRow } from '../storage/schema.js';
 import { ApiError, errorBodySchema } from './errors.js';
 import { userViewSchema } from './schemas.js';
@@ -117,10 +118,23 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
     }, async (request, reply) => {
       const { username, password } = request.body;
-      const user = await findUserByName(deps.storage.db, username);
+      const db = deps.storage.db;
+      const started = deps.clock();
+      // Guessing is throttled per username (known or not, so the answer reveals nothing).
+      const throttle = loginThrottle(await recentLoginFailures(db, username, started - LOGIN_THROTTLE.windowMs), started);
+      if (!throttle.allowed) {
+        const seconds = Math.ceil(throttle.retryAfterMs / 1000);
+        reply.header('retry-after', String(seconds));
+        throw new ApiError(429, 'auth.throttled', `too many failed sign-ins for this username; try again in ${seconds} s`);
+      }
+      const user = await findUserByName(db, username);
       // Unknown user: still verify (against a dummy hash) so both failures take as long.
       const ok = await verifyPassword(user ? user.password_hash : await dummy(), password);
-      if (!user || !ok) throw new ApiError(401, 'auth.invalid_credentials', BAD_LOGIN);
+      if (!user || !ok) {
+        await recordLoginFailure(db, username, deps.clock(), LOGIN_THROTTLE.windowMs);
+        throw new ApiError(401, 'auth.invalid_credentials', BAD_LOGIN);
+      }
+      await clearLoginFailures(db, username);
       const token = newToken();
       const now = deps.clock();
       const ttlMs = deps.config.sessionHours * 3600_000;

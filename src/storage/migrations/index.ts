@@ -4,6 +4,7 @@ import { m001Backbone } from './001-backbone.js';
 import { m003Routing } from './003-routing.js';
 import { m002Analysis } from './002-analysis.js';
 import { m004ArrivalTime } from './004-arrival-time.js';
+import { m005LoginFailures } from './005-login-failures.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '001-backbone': m001Backbone,
   '003-routing': m003Routing,
   '004-arrival-time': m004ArrivalTime,
+  '005-login-failures': m005LoginFailures,
   '002-analysis': m002Analysis,
 };
 

@@ -91,3 +91,18 @@ export async function sessionUser(db: Kysely<Database>, tokenHash: string, now: 
 export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
+
+// Failed sign-ins, for the login throttle (core/login-throttle.ts).
+export async function recentLoginFailures(db: Kysely<Database>, username: string, since: number): Promise<number[]> {
+  const rows = await db.selectFrom('login_failures').select('at').where('username', '=', username).where('at', '>', since).execute();
+  return rows.map((r) => Number(r.at));
+}
+
+export async function recordLoginFailure(db: Kysely<Database>, username: string, now: number, keepMs: number): Promise<void> {
+  await db.insertInto('login_failures').values({ username, at: now }).execute();
+  await db.deleteFrom('login_failures').where('at', '<', now - keepMs).execute();
+}
+
+export async function clearLoginFailures(db: Kysely<Database>, username: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('username', '=', username).execute();
+}
