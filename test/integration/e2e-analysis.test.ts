@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { freshMailbox, imapClient, MAIL, smtpTransport, waitFor } from '../support/mailstack.js';
-import { freePort, spawnSwitchyard, type SwitchyardProcess } from '../support/process.js';
+import type { SwitchyardProcess } from '../support/process.js';
+import { E2E_ADMIN_PASSWORD, startApp, type Json, type RunningApp } from '../support/app.js';
 
 /**
  * End to end, as deployed (the built CLI, real Dovecot and Postfix, configured over REST):
@@ -11,24 +12,18 @@ import { freePort, spawnSwitchyard, type SwitchyardProcess } from '../support/pr
  * 2. threading: a customer replies to our automatic answer (In-Reply-To = our Message-ID,
  *    subject with the case tag) and the reply lands on the same case as a follow-up.
  */
-type Json = Record<string, any>;
 
 for (const dialect of BACKENDS) {
   describe(`end to end: automatic answers and threading (${dialect})`, () => {
     let tdb: TestDatabase;
     let app: SwitchyardProcess;
-    let base: string;
     let token: string;
     const boxA = freshMailbox('alpha');
     const boxB = freshMailbox('beta');
     const customer = freshMailbox('customer');
 
-    const ok = async (method: string, path: string, body?: unknown): Promise<Json> => {
-      const r = await fetch(base + path, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body !== undefined ? JSON.stringify(body) : undefined });
-      const text = await r.text();
-      if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${text}`);
-      return text ? JSON.parse(text) : {};
-    };
+    let running: RunningApp;
+    const ok = (method: string, path: string, body?: unknown) => running.call(method, path, token, body);
     const send = async (mail: Record<string, unknown>) => {
       const t = smtpTransport();
       try { await t.sendMail(mail); } finally { t.close(); }
@@ -39,14 +34,9 @@ for (const dialect of BACKENDS) {
 
     beforeAll(async () => {
       tdb = await createTestDatabase(dialect);
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      app = spawnSwitchyard(['start'], {
-        SWITCHYARD_DATA_DIR: tdb.dataDir, DATABASE_URL: tdb.databaseUrl ?? undefined, SWITCHYARD_HTTP_PORT: String(port), SWITCHYARD_ADMIN_PASSWORD: 'admin-e2e-password',
-      });
-      await app.started;
-      await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 20_000, 'healthz');
-      token = (await ok('POST', '/api/v1/session', { username: 'admin', password: 'admin-e2e-password' })).token;
+      running = await startApp(tdb);
+      app = running.process;
+      token = await running.login('admin', E2E_ADMIN_PASSWORD);
       const smtp = await ok('POST', '/api/v1/smtp-servers', { name: 'postfix', host: MAIL.host, port: MAIL.smtpPort, security: 'none' });
       const template = await ok('POST', '/api/v1/answer-templates', { name: 'received', defaultLanguage: 'en', versions: {
         en: { subject: 'We received: {{originalSubject}}', body: 'Hello {{customerName}}, your case number is {{caseNumber}}.' },

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { freshMailbox, imapClient, MAIL, smtpTransport, waitFor } from '../support/mailstack.js';
-import { freePort, spawnSwitchyard, type SwitchyardProcess } from '../support/process.js';
+import type { SwitchyardProcess } from '../support/process.js';
+import { E2E_ADMIN_PASSWORD, startApp, type Json, type RunningApp } from '../support/app.js';
 
 /**
  * End to end, as deployed: the built `switchyard start` process, configured through the
@@ -10,7 +11,6 @@ import { freePort, spawnSwitchyard, type SwitchyardProcess } from '../support/pr
  * contact, is offered over the WebSocket, accepted, delivered (redirected to the
  * external-client agent's own Dovecot mailbox, or read through the API) and closed.
  */
-type Json = Record<string, any>;
 
 for (const dialect of BACKENDS) {
   describe(`end to end through real mail (${dialect})`, () => {
@@ -22,17 +22,10 @@ for (const dialect of BACKENDS) {
     const support = freshMailbox('support');
     const bobBox = freshMailbox('bob');
 
-    const api = async (method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: Json }> => {
-      const r = await fetch(base + path, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body !== undefined ? JSON.stringify(body) : undefined });
-      const text = await r.text();
-      return { status: r.status, json: text ? JSON.parse(text) : {} };
-    };
-    const ok = async (method: string, path: string, token: string | null, body?: unknown): Promise<Json> => {
-      const r = await api(method, path, token, body);
-      if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.json)}`);
-      return r.json;
-    };
-    const login = async (username: string, password: string) => (await ok('POST', '/api/v1/session', null, { username, password })).token as string;
+    let running: RunningApp;
+    const api = (method: string, path: string, token: string | null, body?: unknown) => running.request(method, path, token, body);
+    const ok = (method: string, path: string, token: string | null, body?: unknown) => running.call(method, path, token, body);
+    const login = (username: string, password: string) => running.login(username, password);
     function events(token: string): { next(type: string, pred?: (e: Json) => boolean): Promise<Json> } {
       const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/events?token=${encodeURIComponent(token)}`);
       sockets.push(ws);
@@ -57,14 +50,10 @@ for (const dialect of BACKENDS) {
 
     beforeAll(async () => {
       tdb = await createTestDatabase(dialect);
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      app = spawnSwitchyard(['start'], {
-        SWITCHYARD_DATA_DIR: tdb.dataDir, DATABASE_URL: tdb.databaseUrl ?? undefined, SWITCHYARD_HTTP_PORT: String(port), SWITCHYARD_ADMIN_PASSWORD: 'admin-e2e-password',
-      });
-      await app.started;
-      await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 20_000, 'healthz');
-      adminToken = await login('admin', 'admin-e2e-password');
+      running = await startApp(tdb);
+      base = running.base;
+      app = running.process;
+      adminToken = await login('admin', E2E_ADMIN_PASSWORD);
       const smtp = await ok('POST', '/api/v1/smtp-servers', adminToken, { name: 'postfix', host: MAIL.host, port: MAIL.smtpPort, security: 'none' });
       const account = await ok('POST', '/api/v1/accounts', adminToken, {
         address: support.address, protocol: 'imap', host: MAIL.host, port: MAIL.imapPort, security: 'none', username: support.address, password: support.password,

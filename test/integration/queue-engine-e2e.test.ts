@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { freshMailbox, MAIL, smtpTransport, waitFor } from '../support/mailstack.js';
-import { freePort, spawnSwitchyard, type SwitchyardProcess } from '../support/process.js';
+import type { SwitchyardProcess } from '../support/process.js';
+import { E2E_ADMIN_PASSWORD, startApp, type Json, type RunningApp } from '../support/app.js';
 
 /**
  * The routing model end to end through real mail (Postfix → Dovecot → the built `switchyard start`):
@@ -10,7 +11,6 @@ import { freePort, spawnSwitchyard, type SwitchyardProcess } from '../support/pr
  * the general one, and a customer's reply (In-Reply-To the first mail) that returns to the agent who
  * handled the first one through their personal queue.
  */
-type Json = Record<string, any>;
 
 for (const dialect of BACKENDS) {
   describe(`queue engine end to end through real mail (${dialect})`, () => {
@@ -22,13 +22,9 @@ for (const dialect of BACKENDS) {
     const support = freshMailbox('routing');
     let billing: string; let general: string;
 
-    const api = async (method: string, path: string, token: string | null, body?: unknown): Promise<Json> => {
-      const r = await fetch(base + path, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body !== undefined ? JSON.stringify(body) : undefined });
-      const text = await r.text();
-      if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${text}`);
-      return text ? JSON.parse(text) : {};
-    };
-    const login = async (username: string, password: string) => (await api('POST', '/api/v1/session', null, { username, password })).token as string;
+    let running: RunningApp;
+    const api = (method: string, path: string, token: string | null, body?: unknown) => running.call(method, path, token, body);
+    const login = (username: string, password: string) => running.login(username, password);
     const offers = (token: string) => {
       const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/events?token=${encodeURIComponent(token)}`);
       sockets.push(ws);
@@ -44,12 +40,10 @@ for (const dialect of BACKENDS) {
 
     beforeAll(async () => {
       tdb = await createTestDatabase(dialect);
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      app = spawnSwitchyard(['start'], { SWITCHYARD_DATA_DIR: tdb.dataDir, DATABASE_URL: tdb.databaseUrl ?? undefined, SWITCHYARD_HTTP_PORT: String(port), SWITCHYARD_ADMIN_PASSWORD: 'admin-e2e-password' });
-      await app.started;
-      await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 20_000, 'healthz');
-      adminToken = await login('admin', 'admin-e2e-password');
+      running = await startApp(tdb);
+      base = running.base;
+      app = running.process;
+      adminToken = await login('admin', E2E_ADMIN_PASSWORD);
       const account = await api('POST', '/api/v1/accounts', adminToken, {
         address: support.address, protocol: 'imap', host: MAIL.host, port: MAIL.imapPort, security: 'none', username: support.address, password: support.password, afterImport: 'seen',
       });

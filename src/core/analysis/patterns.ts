@@ -146,54 +146,45 @@ export function compilePattern(spec: PatternSpec): CompileResult {
   if (spec.kind === 'regex') {
     const c = compileRegex(spec.regex, spec.ignoreCase ?? false);
     if (!c.ok) return { ok: false, code: 'pattern.invalid', message: c.message, problems: [{ code: 'pattern.invalid', message: c.message }] };
-    const re = c.re;
-    return {
-      ok: true,
-      pattern: {
-        spec,
-        findAll(text) {
-          const out: Array<{ value: string; at: number; match: string }> = [];
-          const m = re.matcher(text.slice(0, MAX_PATTERN_INPUT));
-          let pos = 0;
-          while (pos <= m.inputLength() && m.find(pos)) {
-            const named = Object.values(m.getNamedGroups());
-            const value = named.length > 0
-              ? named.filter((v): v is string => v !== null).join('')
-              : m.groupCount() >= 1 ? (m.group(1) ?? '') : (m.group() ?? '');
-            if (value !== '') out.push({ value, at: m.start(), match: m.group() ?? '' });
-            pos = m.end() > m.start() ? m.end() : m.end() + 1;
-          }
-          return out;
-        },
-      },
-    };
+    return { ok: true, pattern: { spec, findAll: scanner(c.re, (m) => {
+      // Named groups are saved; else group 1; else the whole match.
+      const named = Object.values(m.getNamedGroups());
+      const value = named.length > 0
+        ? named.filter((v): v is string => v !== null).join('')
+        : m.groupCount() >= 1 ? (m.group(1) ?? '') : (m.group() ?? '');
+      return { value, start: m.start(), end: m.end(), match: m.group() ?? '' };
+    }) } };
   }
   const seq = spec as SequenceSpec;
   const source = sequenceRegexSource(seq);
   const c = compileRegex(source, false);
   if (!c.ok) return { ok: false, code: 'pattern.invalid', message: c.message, problems: [{ code: 'pattern.invalid', message: c.message }] };
-  const re = c.re;
-  return {
-    ok: true,
-    pattern: {
-      spec,
-      findAll(text) {
-        const out: Array<{ value: string; at: number; match: string }> = [];
-        const m = re.matcher(text.slice(0, MAX_PATTERN_INPUT));
-        let pos = 0;
-        while (pos <= m.inputLength() && m.find(pos)) {
-          let value = '';
-          seq.parts.forEach((p, i) => { if (p.save) value += m.group(i + 2) ?? ''; });
-          const start = m.start(1);
-          const end = m.end(1);
-          if (value !== '') out.push({ value, at: start, match: m.group(1) ?? '' });
-          // Resume at the end of the match body: the boundary character after it
-          // may be the boundary before the next match.
-          pos = end > start ? end : end + 1;
-        }
-        return out;
-      },
-    },
+  // Group 1 is the match body (between the boundaries); part i is group i + 2.
+  return { ok: true, pattern: { spec, findAll: scanner(c.re, (m) => {
+    let value = '';
+    seq.parts.forEach((p, i) => { if (p.save) value += m.group(i + 2) ?? ''; });
+    return { value, start: m.start(1), end: m.end(1), match: m.group(1) ?? '' };
+  }) } };
+}
+
+type Re2Matcher = ReturnType<RE2JS['matcher']>;
+
+/**
+ * Every non-overlapping match in the text (cut at MAX_PATTERN_INPUT), with the value to save.
+ * The next search resumes at the end of the match body, so a boundary character after one
+ * match may serve as the boundary before the next; an empty match moves on by one.
+ */
+function scanner(re: RE2JS, read: (m: Re2Matcher) => { value: string; start: number; end: number; match: string }) {
+  return (text: string): Array<{ value: string; at: number; match: string }> => {
+    const out: Array<{ value: string; at: number; match: string }> = [];
+    const m = re.matcher(text.slice(0, MAX_PATTERN_INPUT));
+    let pos = 0;
+    while (pos <= m.inputLength() && m.find(pos)) {
+      const { value, start, end, match } = read(m);
+      if (value !== '') out.push({ value, at: start, match });
+      pos = end > start ? end : end + 1;
+    }
+    return out;
   };
 }
 

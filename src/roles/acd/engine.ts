@@ -85,7 +85,6 @@ async function queueRedirect(deps: Deps, trx: Transaction<Database>, contactId: 
 
 /** The contact's original message, resent (Resent-* headers) to an address: an external-client agent or a routing destination. */
 async function queueForward(deps: Deps, trx: Transaction<Database>, contactId: string, to: string, now: number, opts: { tagCase?: boolean } = {}): Promise<boolean> {
-  const agent = { email: to };
   const row = await trx.selectFrom('contacts')
     .innerJoin('entrances', 'entrances.id', 'contacts.entrance_id')
     .leftJoin('accounts', 'accounts.id', 'entrances.account_id')
@@ -105,9 +104,9 @@ async function queueForward(deps: Deps, trx: Transaction<Database>, contactId: s
   // Resent-Message-ID is known to the case, so the customer's answer joins the same case.
   const tagged = opts.tagCase && row.case_id && row.case_number !== null;
   const subjectTag = tagged ? formatCaseTag(row.case_number!, { prefix: (await getAnalysisSettings(trx)).caseTagPrefix }) : undefined;
-  const raw = composeRedirect({ raw: original, contactId, resentFrom: from, resentTo: agent.email, resentMessageId, date: new Date(now), subjectTag });
+  const raw = composeRedirect({ raw: original, contactId, resentFrom: from, resentTo: to, resentMessageId, date: new Date(now), subjectTag });
   if (tagged) await recordCaseMessage(trx, resentMessageId, row.case_id!, contactId, 'out', now);
-  await enqueueOutbox(trx, { kind: 'redirect', contactId, accountId: row.account_id, envelopeFrom: from, envelopeTo: [agent.email], raw }, now);
+  await enqueueOutbox(trx, { kind: 'redirect', contactId, accountId: row.account_id, envelopeFrom: from, envelopeTo: [to], raw }, now);
   return true;
 }
 

@@ -42,7 +42,6 @@ export type CreateUserResult = { ok: true; user: UserRow } | { ok: false; code: 
 
 export async function createUser(db: Kysely<Database>, input: NewUser, now: number): Promise<CreateUserResult> {
   const exists = { ok: false, code: 'user.exists', message: `a user named '${input.username}' already exists` } as const;
-  if (await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()) return exists;
   const row: UserRow = {
     id: randomUUID(),
     username: input.username,
