@@ -22,6 +22,8 @@ const envSchema = z.object({
   SWITCHYARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SWITCHYARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
+  SWITCHYARD_UNDO_SEND_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
 });
 
 export interface Config {
@@ -34,6 +36,8 @@ export interface Config {
   instanceId: string;
   offerTimeoutSeconds: number;
   sessionHours: number;
+  /** Agent answers: the undo window before a sent answer leaves (0 = off), and the largest upload. */
+  answers: { undoSendSeconds: number; maxUploadBytes: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -61,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       instanceId: e.SWITCHYARD_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       offerTimeoutSeconds: e.SWITCHYARD_OFFER_TIMEOUT_SECONDS,
       sessionHours: e.SWITCHYARD_SESSION_HOURS,
+      answers: { undoSendSeconds: e.SWITCHYARD_UNDO_SEND_SECONDS, maxUploadBytes: e.SWITCHYARD_MAX_UPLOAD_BYTES },
     },
   };
 }

@@ -5,6 +5,7 @@ import { m003Routing } from './003-routing.js';
 import { m002Analysis } from './002-analysis.js';
 import { m004ArrivalTime } from './004-arrival-time.js';
 import { m005LoginFailures } from './005-login-failures.js';
+import { m006Answering } from './006-answering.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '003-routing': m003Routing,
   '004-arrival-time': m004ArrivalTime,
   '005-login-failures': m005LoginFailures,
+  '006-answering': m006Answering,
   '002-analysis': m002Analysis,
 };
 
