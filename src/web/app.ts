@@ -10,6 +10,9 @@ import { installErrorHandling } from './errors.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
+import { answerRoutes } from './routes/answers.js';
+import { answerUploadRoutes } from './routes/answer-uploads.js';
+import { conversationRoutes } from './routes/conversation.js';
 import { contactRoutes } from './routes/contacts.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
@@ -114,6 +117,9 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(eventRoutes(deps, opts.events));
   await app.register(analysisRoutes(deps));
   await app.register(analysisAnswerRoutes(deps));
+  await app.register(answerRoutes(deps));
+  await app.register(answerUploadRoutes(deps));
+  await app.register(conversationRoutes(deps));
   await app.ready();
   return app;
 }
