@@ -1,3 +1,4 @@
+import { quoteText } from '../analysis/auto-answer.js';
 import { escapeHtml, textToHtml } from './template.js';
 import type { AnswerMode } from './addresses.js';
 
@@ -42,4 +43,18 @@ export function answerHtml(input: { mode: AnswerMode; agentHtml: string; signatu
   if (input.mode === 'forward' && input.forwarded) parts.push(forwardedHtml(input.forwarded));
   else if (input.mode !== 'forward' && input.quote === 'thread' && input.thread.length > 0) parts.push(quoteHtml(input.thread));
   return parts.filter(Boolean).join('\n');
+}
+
+/** The text alternative, built like the HTML: the agent's text, "-- " and the signature, then the quote or the forwarded message. */
+export function answerText(input: { mode: AnswerMode; agentText: string; signature: string | null; quote: 'thread' | 'none'; thread: QuotedMessage[]; forwarded: QuotedMessage | null }): string {
+  const parts = [input.agentText.trim()];
+  const sig = (input.signature ?? '').trim();
+  if (sig) parts.push(`-- \n${sig.replace(/\r\n?/g, '\n')}`);
+  if (input.mode === 'forward' && input.forwarded) {
+    const m = input.forwarded;
+    parts.push(['---------- Forwarded message ----------', `From: ${m.from}`, `Date: ${when(m.date)}`, `Subject: ${m.subject}`, ...(m.to.length ? [`To: ${m.to.join(', ')}`] : []), '', m.text.trim()].join('\n'));
+  } else if (input.mode !== 'forward' && input.quote === 'thread') {
+    for (const m of input.thread) parts.push(`On ${when(m.date)}, ${m.from} wrote:\n${quoteText(m.text, '> ')}`);
+  }
+  return `${parts.filter(Boolean).join('\n\n')}\n`;
 }

@@ -4,7 +4,7 @@ import { parseEmail } from '../../adapters/mime/parse.js';
 import { composeAnswer, type AnswerAttachment } from '../../adapters/smtp-out/compose-answer.js';
 import { htmlToPlainText, ourMessageId } from '../../core/analysis/index.js';
 import {
-  answerHtml, answerThreadHeaders, fillVariables, escapeHtml, finalAnswerSubject, type AnswerMode, type QuotedMessage,
+  answerHtml, answerText, answerThreadHeaders, fillVariables, escapeHtml, finalAnswerSubject, type AnswerMode, type QuotedMessage,
 } from '../../core/answer/index.js';
 import type { EmailAddress } from '../../core/email/types.js';
 import type { Storage } from '../../storage/db.js';
@@ -95,7 +95,7 @@ export async function composeAnswerFor(storage: Storage, ctx: AnswerContext, inp
   const forward = input.mode === 'forward' ? await forwardedOriginal(storage, ctx) : null;
   const thread = input.mode !== 'forward' && input.quote === 'thread' ? await threadOf(storage, ctx) : [];
   const html = answerHtml({ mode: input.mode, agentHtml: body.text, signature: signature?.text ?? null, quote: input.quote, thread, forwarded: forward?.quoted ?? null });
-  const text = htmlToPlainText(html);
+  const text = answerText({ mode: input.mode, agentText: htmlToPlainText(body.text), signature: signature?.text ?? null, quote: input.quote, thread, forwarded: forward?.quoted ?? null });
 
   const c = ctx.contact;
   const caseIds = c.case_id

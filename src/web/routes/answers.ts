@@ -109,8 +109,10 @@ export function answerRoutes(deps: Deps): FastifyPluginAsyncZod {
     });
 
     app.post('/api/v1/contacts/:id/answers', {
+      // No body at all means "send my saved draft".
+      preValidation: async (request) => { if (request.body === undefined || request.body === null) request.body = {}; },
       schema: {
-        summary: 'Send an answer (reply, reply-all or forward)', tags, params: idParams, body: sendBody.optional(), response: { 201: z.object({ answer: answerViewSchema }), ...err },
+        summary: 'Send an answer (reply, reply-all or forward)', tags, params: idParams, body: sendBody, response: { 201: z.object({ answer: answerViewSchema }), ...err },
         description: 'Without mode in the body, your saved draft is sent (allowMissingVariables may still be given). Recipients are checked (422 answer.recipients_empty / answer.recipient_invalid), '
           + 'From must be one of answer-options fromAddresses (422 answer.from_not_allowed), {{variables}} are filled from current data (422 answer.missing_variables with the list unless allowMissingVariables). '
           + 'The answer goes through the outbox after the undo window (POST /answers/{id}/undo); its state is pushed as answer.state events.',
@@ -118,7 +120,7 @@ export function answerRoutes(deps: Deps): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const user = currentUser(request);
       const contact = await heldContact(deps, user, request.params.id);
-      const body = request.body ?? {};
+      const body = request.body;
       let content: DraftContent;
       if (body.mode === undefined) {
         const stored = await getDraft(db, contact.id, user.id);

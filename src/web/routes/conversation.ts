@@ -38,7 +38,7 @@ export function conversationRoutes(deps: Deps): FastifyPluginAsyncZod {
         const url = (a: AttachmentInfo) => `/api/v1/contacts/${encodeURIComponent(c.id)}/attachments/${a.index}`;
         const cidUrls = new Map(atts.filter((a) => a.contentId).map((a) => [a.contentId as string, url(a)]));
         return {
-          at: Number(c.sent_date ?? c.created_at),
+          at: Number(c.created_at), // order by arrival: Date headers are the sender's clock
           message: {
             direction: 'in' as const, contactId: c.id, answerId: null, messageId: c.message_id, from: c.from_address, fromName: c.from_name,
             to: addresses(c.to_addresses), cc: addresses(c.cc_addresses), date: iso(c.sent_date ?? c.created_at), subject: c.subject,
