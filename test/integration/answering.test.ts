@@ -289,6 +289,72 @@ for (const dialect of BACKENDS) {
       expect(got.text).toContain('second');
     });
 
+    it('an answer from the address the customer wrote to counts for that entrance; answer.state is pushed with its event id', async () => {
+      const published: Json[] = [];
+      const unsubscribe = deps.bus.subscribe('events', (p) => { if ((p as Json)?.type === 'answer.state') published.push(p as Json); });
+      try {
+        const c = await contactFrom(Buffer.from([
+          `From: ${customer.address}`, `To: ${sales}`, 'Subject: For sales', `Message-ID: <s${++seq}.${Date.now()}@customer.example>`,
+          'Date: Mon, 30 Nov 2026 08:00:00 +0000', 'Content-Type: text/plain; charset=utf-8', '', 'Price list?', '',
+        ].join('\r\n')));
+        const o = (await alice.get(`/api/v1/contacts/${c.id}/answer-options`)).json() as Json;
+        expect(o.fromAddresses).toEqual([support.address, sales, 'bb-help@example.test', 'zz-help@example.test']);
+        const salesEntrance = o.from[1].entranceId;
+        expect(salesEntrance).not.toBe(entranceId);
+        const r = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: sales, to: o.defaults.reply.to, subject: o.defaults.reply.subject, html: '<p>Attached soon</p>' });
+        const a = (r.json() as Json).answer;
+        expect(a.entranceId).toBe(salesEntrance);
+        await waitState(a.id, 'sent');
+        const got = await waitForMail(customer, o.defaults.reply.subject);
+        expect(got.from?.value[0].address).toBe(sales);
+        expect(got.text).not.toContain('Kind regards'); // the sales entrance has no signature
+        const conv = (await alice.get(`/api/v1/contacts/${c.id}/conversation`)).json() as Json;
+        expect(conv.messages[1]).toMatchObject({ direction: 'out', entranceId: salesEntrance, state: 'sent' });
+        // No IMAP login for the sales account: no Sent copy is attempted.
+        expect(await deps.storage.db.selectFrom('outbox').select('kind').where('contact_id', '=', c.id).execute()).toEqual([{ kind: 'reply' }]);
+        await waitFor(async () => published.filter((p) => p.answerId === a.id).length === 2, 5000, 'two answer.state events published');
+        const mine = published.filter((p) => p.answerId === a.id);
+        const logged = await deps.storage.db.selectFrom('events').select(['id', 'data']).where('type', '=', 'answer.state').where('contact_id', '=', c.id).orderBy('id').execute();
+        expect(mine.map((p) => [p.id, p.state])).toEqual(logged.map((e) => [Number(e.id), JSON.parse(e.data).state]));
+        expect(mine[1]).toMatchObject({ answerId: a.id, contactId: c.id, agentId: aliceId, state: 'sent' });
+      } finally { unsubscribe(); }
+    });
+
+    it('an SMTP failure shows as retrying with the reason and can still be taken back; a failing Sent append is retried without a second send', async () => {
+      const c = await contactFrom(plain('Retry me').raw);
+      const bad = await createSmtpServer(deps.storage.db, { name: `closed-${dialect}`, host: '127.0.0.1', port: 1, security: 'none', auth: null }, Date.now());
+      if (!bad.ok) throw new Error(bad.message);
+      const good = (await deps.storage.db.selectFrom('accounts').select('smtp_server_id').where('id', '=', accountId).executeTakeFirstOrThrow()).smtp_server_id;
+      await deps.storage.db.updateTable('accounts').set({ smtp_server_id: bad.server.id }).where('id', '=', accountId).execute();
+      try {
+        const r = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], subject: 'Re: Retry me', html: '<p>x</p>' });
+        const a = (r.json() as Json).answer;
+        const retrying = await waitState(a.id, 'retrying');
+        expect(retrying.reason).toMatch(/^temporary: .*ECONNREFUSED/);
+        expect((await alice.post(`/api/v1/answers/${a.id}/undo`)).json()).toMatchObject({ answer: { state: 'cancelled' } });
+      } finally {
+        await deps.storage.db.updateTable('accounts').set({ smtp_server_id: good }).where('id', '=', accountId).execute();
+      }
+      // The Sent folder is missing: the SMTP send happens once, the append is retried until the folder is fixed.
+      await deps.storage.db.updateTable('accounts').set({ sent_folder: 'Missing' }).where('id', '=', accountId).execute();
+      const r2 = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], subject: 'Re: Retry me', html: '<p>second try</p>' });
+      const a2 = (r2.json() as Json).answer;
+      await waitState(a2.id, 'sent');
+      const copyRow = () => deps.storage.db.selectFrom('outbox').selectAll().where('kind', '=', 'sent_copy').where('contact_id', '=', c.id).executeTakeFirst();
+      await waitFor(async () => ((await copyRow())?.attempts ?? 0) >= 1 && (await copyRow())?.status === 'pending', 10_000, 'append failed once');
+      expect((await copyRow())?.last_error).toMatch(/Missing|NONEXISTENT|exist/i);
+      await deps.storage.db.updateTable('accounts').set({ sent_folder: 'Sent' }).where('id', '=', accountId).execute();
+      await deps.storage.db.updateTable('outbox').set({ next_attempt_at: Date.now() }).where('kind', '=', 'sent_copy').where('contact_id', '=', c.id).execute();
+      await deps.bus.publish('outbox');
+      await waitFor(async () => (await copyRow())?.status === 'sent', 15_000, 'append retried');
+      const subject = `Re: Retry me [#${c.case_number}]`;
+      expect((await mailsIn(support, 'Sent')).filter((m) => m.messageId === a2.messageId)).toHaveLength(1);
+      await waitForMail(customer, subject);
+      expect((await mailsIn(customer)).filter((m) => m.subject === subject).map((m) => m.text?.split('\n')[0])).toEqual(['second try']);
+      const reply = await deps.storage.db.selectFrom('outbox').select(['status', 'attempts']).where('kind', '=', 'reply').where('contact_id', '=', c.id).orderBy('id').execute();
+      expect(reply).toEqual([{ status: 'cancelled', attempts: 1 }, { status: 'sent', attempts: 1 }]);
+    });
+
     it('undo before it leaves cancels it and restores the draft; undo after it left is 409', async () => {
       deps.config.answers.undoSendSeconds = 30;
       try {

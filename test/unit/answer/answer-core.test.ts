@@ -36,7 +36,7 @@ describe('fromChoices: return address, then the address written to (usable entra
 
 describe('defaultRecipients', () => {
   const own = ['support@acme.test', 'noreply@acme.test', 'sales@acme.test'];
-  const original = { from: 'kim@customer.test', replyTo: [] as string[], to: ['support@acme.test', 'Pat@customer.test'], cc: ['sales@acme.test', 'lee@customer.test', 'pat@customer.test'] };
+  const original: { from: string | null; replyTo: string[]; to: string[]; cc: string[] } = { from: 'kim@customer.test', replyTo: [] as string[], to: ['support@acme.test', 'Pat@customer.test'], cc: ['sales@acme.test', 'lee@customer.test', 'pat@customer.test'] };
   const cases: Array<{ mode: AnswerMode; original?: typeof original; want: { to: string[]; cc: string[] } }> = [
     { mode: 'reply', want: { to: ['kim@customer.test'], cc: [] } },
     { mode: 'reply', original: { ...original, replyTo: ['tickets@customer.test'] }, want: { to: ['tickets@customer.test'], cc: [] } },
