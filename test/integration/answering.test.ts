@@ -355,6 +355,28 @@ for (const dialect of BACKENDS) {
       expect(reply).toEqual([{ status: 'cancelled', attempts: 1 }, { status: 'sent', attempts: 1 }]);
     });
 
+    it('shows automatic answers in the conversation; refuses an answer over the account\'s size limit', async () => {
+      const adm = authed(app, await login(app, 'admin', 'admin-password'));
+      const t = (await adm.post('/api/v1/answer-templates', { name: `Ack ${dialect}`, defaultLanguage: 'en', versions: { en: { subject: 'We got your mail', body: 'Thanks, we will answer soon.' } } })).json() as Json;
+      expect((await adm.put(`/api/v1/entrances/${entranceId}/auto-answer`, { mode: 'always', templateId: t.id })).statusCode).toBe(200);
+      let c: Json;
+      try { c = await contactFrom(plain('Auto acknowledged').raw); } finally { await adm.put(`/api/v1/entrances/${entranceId}/auto-answer`, { mode: 'never' }); }
+      const conv = await waitFor(async () => {
+        const r = (await alice.get(`/api/v1/contacts/${c.id}/conversation`)).json() as Json;
+        return r.messages?.[1]?.state === 'sent' ? r : null;
+      }, 15_000, 'automatic answer sent');
+      expect(conv.messages.map((m: Json) => [m.direction, m.kind])).toEqual([['in', 'mail'], ['out', 'automatic-answer']]);
+      expect(conv.messages[1]).toMatchObject({ from: support.address, to: [customer.address], subject: `Re: We got your mail [#${c.case_number}]` });
+      expect(conv.messages[1].text).toContain('Thanks, we will answer soon.');
+
+      expect((await adm.put(`/api/v1/accounts/${accountId}/size-limit`, { maxMessageBytes: 2048 })).statusCode).toBe(200);
+      try {
+        const big = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], subject: 'Re: big', html: `<p>${'x'.repeat(4000)}</p>` });
+        expect(big.statusCode).toBe(413);
+        expect(big.json()).toMatchObject({ error: { code: 'answer.too_large' } });
+      } finally { await adm.put(`/api/v1/accounts/${accountId}/size-limit`, { maxMessageBytes: 25 * 1024 * 1024 }); }
+    });
+
     it('undo before it leaves cancels it and restores the draft; undo after it left is 409', async () => {
       deps.config.answers.undoSendSeconds = 30;
       try {

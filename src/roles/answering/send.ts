@@ -5,6 +5,7 @@ import { ApiError } from '../../web/errors.js';
 import {
   answerEvent, deleteDraft, findAnswer, linkUploads, restoreDraft, setAnswerState, effectiveState, type AnswerEvent, type DraftContent, type StoredDraft,
 } from '../../storage/repositories/answers.js';
+import { getMaxMessageBytes } from '../../storage/repositories/analysis-config.js';
 import { recordCaseMessage } from '../../storage/repositories/cases.js';
 import { cancelPendingOutbox, enqueueOutbox } from '../../storage/repositories/outbox.js';
 import type { AnswerRow, UserRow } from '../../storage/schema.js';
@@ -21,6 +22,7 @@ import { composeAnswerFor } from './compose.js';
  * Template variables: every {{variable}} left in the subject, text or signature is filled now.
  * One without a value refuses the send (422 answer.missing_variables, with the list) unless the
  * request says allowMissingVariables: true, which sends them as empty text.
+ * The composed message may not exceed the sending account's size limit (413 answer.too_large).
  */
 export interface SendInput extends DraftContent { allowMissingVariables?: boolean }
 
@@ -62,6 +64,10 @@ export async function sendAnswer(deps: Deps, ctx: AnswerContext, agent: UserRow,
   if (composed.missing.length > 0 && input.allowMissingVariables !== true) {
     throw new ApiError(422, 'answer.missing_variables', `these variables have no value: ${composed.missing.map((m) => `{{${m}}}`).join(', ')}; fill them in, remove them, or send with allowMissingVariables: true`,
       composed.missing.map((m) => ({ path: 'body.html', message: `{{${m}}} has no value` })));
+  }
+  const maxBytes = await getMaxMessageBytes(db, choice.accountId);
+  if (composed.raw.length > maxBytes) {
+    throw new ApiError(413, 'answer.too_large', `The answer with its attachments is ${composed.raw.length} bytes; the account's message size limit is ${maxBytes} bytes. Remove or shrink attachments.`);
   }
   const undoMs = deps.config.answers.undoSendSeconds * 1000;
   const draft: DraftContent = {
