@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { makeDeps } from '../support/deps.js';
 import { authed, login, seedUser, type Authed } from '../support/api.js';
-import { freshMailbox, imapClient, MAIL, waitFor } from '../support/mailstack.js';
+import { freshMailbox, mailsIn, MAIL, waitFor, waitForMail } from '../support/mailstack.js';
 import { buildWebApp } from '../../src/roles/web/index.js';
 import { startDelivery } from '../../src/roles/delivery/index.js';
 import { processInbound } from '../../src/roles/email-server/pipeline.js';
@@ -20,23 +19,6 @@ import type { StopRole } from '../../src/app/deps.js';
 type Json = Record<string, any>;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const PDF = Buffer.from('%PDF-1.4\n% forwarded invoice\n');
-
-async function mailsIn(box: { address: string; password: string }, folder = 'INBOX'): Promise<ParsedMail[]> {
-  const client = imapClient(box.address, box.password);
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const out: ParsedMail[] = [];
-      if ((client.mailbox && typeof client.mailbox === 'object' ? client.mailbox.exists : 0) === 0) return out;
-      for await (const m of client.fetch('1:*', { source: true })) if (m.source) out.push(await simpleParser(m.source, { skipImageLinks: true }));
-      return out;
-    } finally { lock.release(); }
-  } finally { await client.logout(); }
-}
-
-const waitForMail = (box: { address: string; password: string }, marker: string, folder = 'INBOX') =>
-  waitFor(async () => (await mailsIn(box, folder)).find((m) => (m.subject ?? '').includes(marker)), 20_000, `mail "${marker}" in ${box.address} ${folder}`, 200);
 
 for (const dialect of BACKENDS) {
   describe(`answering (${dialect})`, () => {
