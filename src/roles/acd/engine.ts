@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
 import { decide, nextDue } from '../../core/acd/decide.js';
+import { effectSubjects } from '../../core/acd/effects.js';
 import type { AcdEffect, AcdEvent, AcdRejection, AcdSettings } from '../../core/acd/types.js';
 import { composeRedirect } from '../../core/email/redirect.js';
 import { formatCaseTag } from '../../core/analysis/threading.js';
@@ -43,17 +44,6 @@ export async function submitAcdEvent(deps: Deps, event: AcdEvent): Promise<AcdOu
   await publishEffects(deps, outcome.effects, now);
   if (outcome.outbox) await deps.bus.publish('outbox');
   return { ok: true, effects: outcome.effects, nextDue: outcome.nextDue };
-}
-
-function effectSubjects(e: AcdEffect): { contactId: string | null; agentId: string | null } {
-  switch (e.type) {
-    case 'offer.created': case 'offer.withdrawn': case 'offer.accepted': return { contactId: e.offer.contactId, agentId: e.offer.agentId };
-    case 'contact.requeued': case 'contact.held': case 'contact.ended': case 'contact.forwarded': case 'contact.priorityChanged':
-      return { contactId: e.contactId, agentId: null };
-    case 'contact.routed': return { contactId: e.contactId, agentId: e.personalAgentId };
-    case 'contact.assigned': case 'contact.closed': return { contactId: e.contactId, agentId: e.agentId };
-    case 'agent.stateChanged': case 'agent.pauseRequested': return { contactId: null, agentId: e.agentId };
-  }
 }
 
 /** Records the effect in the event log; resolves offers; queues the redirect for external-client agents. */

@@ -5,6 +5,7 @@ import { m003Routing } from './003-routing.js';
 import { m002Analysis } from './002-analysis.js';
 import { m004ArrivalTime } from './004-arrival-time.js';
 import { m005LoginFailures } from './005-login-failures.js';
+import { m007AgentActions } from './007-agent-actions.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '003-routing': m003Routing,
   '004-arrival-time': m004ArrivalTime,
   '005-login-failures': m005LoginFailures,
+  '007-agent-actions': m007AgentActions,
   '002-analysis': m002Analysis,
 };
 

@@ -17,6 +17,11 @@ const STATUS: Record<AcdRejection['code'], [number, string]> = {
   'agent.no_capacity': [409, 'agent.no_capacity'],
   'agent.not_eligible': [403, 'agent.not_eligible'],
   'agent.pause_reason_unknown': [400, 'agent.pause_reason_unknown'],
+  'contact.park_limit': [409, 'contact.park_limit'],
+  'contact.parked': [409, 'contact.parked'],
+  'contact.not_parked': [409, 'contact.not_parked'],
+  'contact.wrap_up_code_required': [422, 'contact.wrap_up_code_required'],
+  'contact.wrap_up_code_unknown': [422, 'contact.wrap_up_code_unknown'],
 };
 
 export function rejectionToError(r: AcdRejection): ApiError {
