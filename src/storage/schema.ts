@@ -270,6 +270,8 @@ export interface EventsTable {
   contact_id: string | null;
   agent_id: string | null;
   data: string; // JSON
+  /** JSON: the payload pushed on the event socket (007); null for events that are only logged. */
+  push: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SettingsTable {

@@ -9,7 +9,7 @@ import { submitAcdEvent } from '../../src/roles/acd/engine.js';
 import { createAccount } from '../../src/storage/repositories/accounts.js';
 
 /** Live events over the WebSocket of a real listening server, pushed from the bus (LISTEN/NOTIFY on PostgreSQL). */
-type Event = { type: string; agentId?: string | null; offer?: { id: string; contactId: string; agentId: string; expiresAt?: string }; contactId?: string; user?: { id: string; role: string } };
+type Event = { type: string; id?: number; lastEventId?: number; agentId?: string | null; offer?: { id: string; contactId: string; agentId: string; expiresAt?: string }; contactId?: string; user?: { id: string; role: string } };
 
 interface Client {
   ws: WebSocket;
@@ -80,7 +80,7 @@ for (const dialect of BACKENDS) {
       const alice = await open(`${base}/api/v1/events?token=${encodeURIComponent(tokens.alice)}`);
       const bob = await open(`${base}/api/v1/events`, { headers: { authorization: `Bearer ${tokens.bob}` } });
       const sue = await open(`${base}/api/v1/events`, { headers: { cookie: `switchyard_session=${tokens.sue}` } });
-      expect(await alice.next((e) => e.type === 'hello', 'hello')).toEqual({ type: 'hello', user: { id: aliceId, role: 'agent' } });
+      expect(await alice.next((e) => e.type === 'hello', 'hello')).toEqual({ type: 'hello', user: { id: aliceId, role: 'agent' }, lastEventId: expect.any(Number) });
       expect((await bob.next((e) => e.type === 'hello', 'hello')).user).toEqual({ id: bobId, role: 'agent' });
       expect((await sue.next((e) => e.type === 'hello', 'hello')).user?.role).toBe('supervisor');
 

@@ -18,4 +18,6 @@ export async function m007AgentActions(db: Kysely<unknown>, _dialect: DialectNam
   await db.schema.createIndex('contacts_from_address').on('contacts').columns(['from_address', 'created_at']).execute();
   await db.schema.createIndex('contacts_agent_closed').on('contacts').columns(['agent_id', 'closed_at']).execute();
   await db.schema.createIndex('events_agent').on('events').columns(['agent_id', 'id']).execute();
+  // The payload pushed to agents' event sockets (without id, which is the row's id); null = not pushed.
+  await db.schema.alterTable('events').addColumn('push', 'text').execute();
 }
