@@ -1,5 +1,7 @@
 import type { Deps } from '../../app/deps.js';
-import type { AcdRejection } from '../../core/acd/types.js';
+import { ownEffects } from '../../core/acd/effects.js';
+import type { AcdEffect, AcdEvent, AcdRejection } from '../../core/acd/types.js';
+import { submitAcdEvent } from '../../roles/acd/engine.js';
 import { ApiError } from '../errors.js';
 
 /** Queue-engine rejections as HTTP errors: 403 for someone else's work, 404 unknown, 409 wrong state. */
@@ -47,4 +49,14 @@ export async function explainRejection(deps: Deps, r: AcdRejection, subject: { o
     return new ApiError(409, 'contact.not_assigned', `contact '${subject.contactId}' is ${contact.status}, not assigned to you`);
   }
   return rejectionToError(r);
+}
+
+/**
+ * Runs an agent's command through the queue engine and answers with that agent's own
+ * effects only (offers to colleagues and their states stay out of the response).
+ */
+export async function runForAgent(deps: Deps, event: AcdEvent, agentId: string, subject: { offerId?: string; contactId?: string }): Promise<{ effects: AcdEffect[] }> {
+  const outcome = await submitAcdEvent(deps, event);
+  if (!outcome.ok) throw await explainRejection(deps, outcome, subject);
+  return { effects: ownEffects(outcome.effects, agentId, subject.contactId ? [subject.contactId] : []) };
 }
