@@ -14,6 +14,7 @@ import { answerRoutes } from './routes/answers.js';
 import { answerUploadRoutes } from './routes/answer-uploads.js';
 import { conversationRoutes } from './routes/conversation.js';
 import { contactRoutes } from './routes/contacts.js';
+import { deskRoutes } from './routes/desk.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
 import { offerRoutes } from './routes/offers.js';
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(agentRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));
+  await app.register(deskRoutes(deps));
   await app.register(operationsRoutes(deps));
   await app.register(routingConfigRoutes(deps));
   await app.register(supervisorRoutes(deps));
