@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import argon2 from 'argon2';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../fs/private.js';
 
 /** AES-256-GCM for secrets at rest (mailbox and SMTP passwords). Format: v1:<iv>:<tag>:<ciphertext>, base64. */
 export interface SecretBox {
@@ -40,10 +41,10 @@ export function loadSecretKey(configured: string | null, dataDir: string): Buffe
   if (configured) return /^[0-9a-fA-F]{64}$/.test(configured) ? Buffer.from(configured, 'hex') : Buffer.from(configured, 'base64');
   const file = join(dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    ensurePrivateDir(dataDir);
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   }
-  chmodSync(file, 0o600);
+  chmodSync(file, PRIVATE_FILE_MODE);
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
 }
 
