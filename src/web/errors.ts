@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { redactSecrets } from '../observability/logger.js';
 
 /**
  * Every error leaves the API as { error: { code, message, details? } }: a stable,
@@ -105,7 +106,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(err);
     if (apiError) return send(reply, apiError);
-    request.log.error({ err, method: request.method, url: request.url }, 'request failed');
+    request.log.error({ err, method: request.method, url: redactSecrets(request.url) }, 'request failed');
     return send(reply, new ApiError(500, 'internal', 'Something went wrong on the server; the error has been logged.'));
   });
   app.setNotFoundHandler((request, reply) =>
