@@ -28,6 +28,12 @@ declare module 'fastify' {
     public?: boolean;
     /** Accept the session token in ?token= (the event WebSocket). */
     queryToken?: boolean;
+    /**
+     * Only these roles may call the route. Checked when the request arrives, before the
+     * body is parsed or validated, so a caller without the role learns nothing about the
+     * schema. Set directly, or taken from a requireRole(...) preHandler.
+     */
+    roles?: readonly Role[];
   }
 }
 
@@ -63,22 +69,55 @@ export function installAuthentication(app: FastifyInstance, deps: Deps): void {
         request.sessionToken = token;
       }
     }
-    if (request.user || request.is404 || request.routeOptions.config?.public) return;
+    if (request.user) {
+      const roles = request.routeOptions.config?.roles;
+      if (roles) checkRole(request.user, roles);
+      return;
+    }
+    if (request.is404 || request.routeOptions.config?.public) return;
     throw new ApiError(401, 'auth.required', token
       ? 'Your session has expired or was ended; sign in again (POST /api/v1/session).'
       : 'Sign in first: POST /api/v1/session, then send the token as "Authorization: Bearer <token>" or the session cookie.');
   });
 }
 
-/** preHandler: the signed-in user must hold one of these roles. */
-export function requireRole(...roles: Role[]) {
-  return async (request: FastifyRequest): Promise<void> => {
-    const user = request.user;
-    if (!user) throw new ApiError(401, 'auth.required', 'Sign in first: POST /api/v1/session.');
-    if (!roles.includes(user.role)) {
-      throw new ApiError(403, 'auth.forbidden', `This needs the role ${roles.join(' or ')}; you are signed in as ${user.role}.`);
-    }
+function checkRole(user: UserRow, roles: readonly Role[]): void {
+  if (!roles.includes(user.role)) {
+    throw new ApiError(403, 'auth.forbidden', `This needs the role ${roles.join(' or ')}; you are signed in as ${user.role}.`);
+  }
+}
+
+const ROLES_OF = Symbol('switchyard.roles');
+type RoleGate = ((request: FastifyRequest) => Promise<void>) & { [ROLES_OF]: readonly Role[] };
+
+/**
+ * The signed-in user must hold one of these roles. Used as a route's preHandler, it is
+ * lifted into the route's config (see installRoleConfig), so the check runs on arrival,
+ * before validation; the preHandler itself stays as a second line.
+ */
+export function requireRole(...roles: Role[]): RoleGate {
+  const gate = async (request: FastifyRequest): Promise<void> => {
+    if (!request.user) throw new ApiError(401, 'auth.required', 'Sign in first: POST /api/v1/session.');
+    checkRole(request.user, roles);
   };
+  return Object.assign(gate, { [ROLES_OF]: roles });
+}
+
+/** The roles a route is limited to: its config.roles, else every requireRole preHandler together; undefined = any signed-in user. */
+export function routeRoles(route: { config?: unknown; preHandler?: unknown }): readonly Role[] | undefined {
+  const configured = (route.config as { roles?: readonly Role[] } | undefined)?.roles;
+  if (configured) return configured;
+  const gates = [route.preHandler].flat().filter((h): h is RoleGate => typeof h === 'function' && ROLES_OF in h);
+  if (gates.length === 0) return undefined;
+  return gates.map((g) => g[ROLES_OF]).reduce((a, b) => a.filter((r) => b.includes(r)));
+}
+
+/** For every route registered after this: role limits go into route config, checked by the authentication hook. */
+export function installRoleConfig(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const roles = routeRoles(route);
+    if (roles) route.config = { ...(route.config ?? {}), roles };
+  });
 }
 
 /** The signed-in user inside a handler behind the authentication hook. */
