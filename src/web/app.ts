@@ -51,6 +51,8 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
     bodyLimit: deps.config.http.maxBodyBytes,
     exposeHeadRoutes: false,
     frameworkErrors: frameworkError,
+    // request.ip is the socket address unless the operator names the proxies in front.
+    ...(deps.config.http.trustProxy ? { trustProxy: deps.config.http.trustProxy } : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
