@@ -92,6 +92,20 @@ export async function deleteSession(db: Kysely<Database>, tokenHash: string): Pr
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
 
+/** Ends the user's sessions, except the one with `keepTokenHash`. Returns how many ended. */
+export async function endSessions(db: Kysely<Database>, userId: string, keepTokenHash: string | null = null): Promise<number> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepTokenHash) q = q.where('token_hash', '!=', keepTokenHash);
+  const r = await q.executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Deletes sessions that have expired (they no longer sign anyone in, but held token hashes). Returns how many. */
+export async function purgeExpiredSessions(db: Kysely<Database>, now: number): Promise<number> {
+  const r = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 // Sign-in attempts, for the login throttle (core/login-throttle.ts). A row is a failed attempt or one in flight.
 export interface AttemptKey { username: string; address: string }
 
