@@ -365,6 +365,8 @@ export interface AccountLimitsTable {
 export interface LoginFailuresTable {
   id: Generated<number>;
   username: string;
+  /** The client address of the attempt ('' for rows from before migration 010). */
+  address: Generated<string>;
   at: number;
 }
 

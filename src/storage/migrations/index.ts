@@ -7,6 +7,7 @@ import { m004ArrivalTime } from './004-arrival-time.js';
 import { m005LoginFailures } from './005-login-failures.js';
 import { m006Answering } from './006-answering.js';
 import { m007AgentActions } from './007-agent-actions.js';
+import { m010LoginAddress } from './010-login-address.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '006-answering': m006Answering,
   '007-agent-actions': m007AgentActions,
   '002-analysis': m002Analysis,
+  '010-login-address': m010LoginAddress,
 };
 
 class StaticProvider implements MigrationProvider {
