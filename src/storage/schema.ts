@@ -175,6 +175,15 @@ export interface ContactsTable {
   out_of_hours: Generated<number>;
   previous_agent_id: string | null;
   end_reason: string | null;
+  // agent actions (007-agent-actions)
+  /** 1: parked by its agent (still theirs, not counted in their load). */
+  parked: Generated<number>;
+  parked_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The park reminder: due time of a 'contact.park_reminder' event; null once sent. */
+  park_remind_at: ColumnType<number | null, number | null | undefined, number | null>;
+  wrap_up_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when the agent closed the contact unhandled: the reason (statistics count these apart). */
+  unhandled_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OffersTable {
@@ -207,11 +216,12 @@ export interface AreasTable {
   no_routing_queue_id: string | null;
   pause_reasons: string; // JSON string[]
   created_at: number;
+  max_parked: Generated<number>;
 }
 
 export interface SkillsTable { id: string; area_id: string; name: string; kind: 'skill' | 'group'; created_at: number }
 
-export interface TaskTypesTable { id: string; area_id: string; name: string; wrap_up_seconds: number | null; created_at: number }
+export interface TaskTypesTable { id: string; area_id: string; name: string; wrap_up_seconds: number | null; created_at: number; wrap_up_codes: Generated<string> /* JSON string[] */ }
 
 export interface TaskTypeRulesTable { id: string; area_id: string; position: number; criteria: string; task_type_id: string }
 
@@ -266,6 +276,8 @@ export interface EventsTable {
   contact_id: string | null;
   agent_id: string | null;
   data: string; // JSON
+  /** JSON: the payload pushed on the event socket (007); null for events that are only logged. */
+  push: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SettingsTable {
@@ -353,6 +365,8 @@ export interface AccountLimitsTable {
 export interface LoginFailuresTable {
   id: Generated<number>;
   username: string;
+  /** The client address of the attempt ('' for rows from before migration 010). */
+  address: Generated<string>;
   at: number;
 }
 
