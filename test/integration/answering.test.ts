@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { makeDeps } from '../support/deps.js';
 import { authed, login, seedUser, type Authed } from '../support/api.js';
+import { connect } from '../support/ws.js';
 import { freshMailbox, mailsIn, MAIL, waitFor, waitForMail } from '../support/mailstack.js';
 import { buildWebApp } from '../../src/roles/web/index.js';
 import { startDelivery } from '../../src/roles/delivery/index.js';
@@ -26,7 +27,7 @@ for (const dialect of BACKENDS) {
     let deps: Awaited<ReturnType<typeof makeDeps>>;
     let app: FastifyInstance;
     let stopDelivery: StopRole;
-    let alice: Authed; let bob: Authed; let sue: Authed;
+    let alice: Authed; let bob: Authed; let sue: Authed; let aliceToken: string;
     let aliceId: string;
     let support: { address: string; password: string };
     let customer: { address: string; password: string };
@@ -62,7 +63,8 @@ for (const dialect of BACKENDS) {
       await seedUser(deps, { username: 'bob', password: 'bob-password', role: 'agent' });
       await seedUser(deps, { username: 'sue', password: 'supervisor-pw', role: 'supervisor' });
       await deps.storage.db.updateTable('users').set({ display_name: 'Alice Agent' }).where('id', '=', aliceId).execute();
-      alice = authed(app, await login(app, 'alice', 'alice-password'));
+      aliceToken = await login(app, 'alice', 'alice-password');
+      alice = authed(app, aliceToken);
       bob = authed(app, await login(app, 'bob', 'bob-password'));
       sue = authed(app, await login(app, 'sue', 'supervisor-pw'));
       const admin = await seedUser(deps, { username: 'admin', password: 'admin-password', role: 'admin' });
@@ -272,8 +274,8 @@ for (const dialect of BACKENDS) {
     });
 
     it('an answer from the address the customer wrote to counts for that entrance; answer.state is pushed with its event id', async () => {
-      const published: Json[] = [];
-      const unsubscribe = deps.bus.subscribe('events', (p) => { if ((p as Json)?.type === 'answer.state') published.push(p as Json); });
+      const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
+      const socket = await connect(`${base}/api/v1/events?token=${encodeURIComponent(aliceToken)}`);
       try {
         const c = await contactFrom(Buffer.from([
           `From: ${customer.address}`, `To: ${sales}`, 'Subject: For sales', `Message-ID: <s${++seq}.${Date.now()}@customer.example>`,
@@ -294,12 +296,12 @@ for (const dialect of BACKENDS) {
         expect(conv.messages[1]).toMatchObject({ direction: 'out', entranceId: salesEntrance, state: 'sent' });
         // No IMAP login for the sales account: no Sent copy is attempted.
         expect(await deps.storage.db.selectFrom('outbox').select('kind').where('contact_id', '=', c.id).execute()).toEqual([{ kind: 'reply' }]);
-        await waitFor(async () => published.filter((p) => p.answerId === a.id).length === 2, 5000, 'two answer.state events published');
-        const mine = published.filter((p) => p.answerId === a.id);
+        await socket.next((e) => (e as Json).answerId === a.id && (e as Json).state === 'sent', 'answer.state sent on the event socket');
+        const mine = socket.events.filter((e) => (e as Json).answerId === a.id) as Json[];
         const logged = await deps.storage.db.selectFrom('events').select(['id', 'data']).where('type', '=', 'answer.state').where('contact_id', '=', c.id).orderBy('id').execute();
         expect(mine.map((p) => [p.id, p.state])).toEqual(logged.map((e) => [Number(e.id), JSON.parse(e.data).state]));
-        expect(mine[1]).toMatchObject({ answerId: a.id, contactId: c.id, agentId: aliceId, state: 'sent' });
-      } finally { unsubscribe(); }
+        expect(mine[1]).toMatchObject({ type: 'answer.state', answerId: a.id, contactId: c.id, agentId: aliceId, state: 'sent' });
+      } finally { socket.ws.close(); }
     });
 
     it('an SMTP failure shows as retrying with the reason and can still be taken back; a failing Sent append is retried without a second send', async () => {

@@ -36,7 +36,7 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         description: 'Upgrade to a WebSocket. Authenticate with the session cookie, an Authorization header or ?token=. '
           + 'The first message is {type:"hello", user:{id, role}, lastEventId}; then JSON events {id, type, at, agentId, …} such as offer.created, '
           + 'offer.withdrawn, offer.accepted, contact.assigned, contact.closed, contact.parked, contact.unparked, contact.park_reminder, '
-          + 'contact.requeued and agent.state, in increasing id order. Reconnect with ?since=<the last id received> (or send '
+          + 'contact.requeued, agent.state and answer.state {answerId, contactId, state, reason?}, in increasing id order. Reconnect with ?since=<the last id received> (or send '
           + '{type:"resume", since} as the first message) to receive what was missed first, exactly once.',
         querystring: z.object({
           token: z.string().max(200).optional(),
