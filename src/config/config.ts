@@ -22,12 +22,24 @@ const envSchema = z.object({
   SWITCHYARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SWITCHYARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
+  /** The address browsers use, e.g. https://switchyard.example.com: its origin is accepted on cookie-authenticated writes. */
+  SWITCHYARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** Reverse proxies whose X-Forwarded-Proto/-For/-Host are honoured: addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated. */
+  SWITCHYARD_TRUSTED_PROXY: z.string().regex(/^\s*[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*\s*$/, 'a comma-separated list of addresses, CIDR ranges or loopback, linklocal, uniquelocal').optional(),
 });
 
 export interface Config {
   dataDir: string;
   databaseUrl: string | null;
-  http: { host: string; port: number; maxBodyBytes: number; cookieSecure: boolean };
+  http: {
+    host: string; port: number; maxBodyBytes: number;
+    /** Always mark the session cookie Secure (it is also Secure whenever the request came over HTTPS). */
+    cookieSecure: boolean;
+    /** The origin of SWITCHYARD_PUBLIC_URL (scheme://host[:port]), or null. */
+    publicOrigin: string | null;
+    /** Trusted reverse proxies (Fastify trustProxy), or null for none. */
+    trustedProxy: string[] | null;
+  };
   adminPassword: string | null;
   secretKey: string | null;
   logLevel: string;
@@ -54,7 +66,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     config: {
       dataDir: resolve(e.SWITCHYARD_DATA_DIR),
       databaseUrl: e.DATABASE_URL ?? null,
-      http: { host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1' },
+      http: {
+        host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1',
+        publicOrigin: e.SWITCHYARD_PUBLIC_URL ? new URL(e.SWITCHYARD_PUBLIC_URL).origin : null,
+        trustedProxy: e.SWITCHYARD_TRUSTED_PROXY ? e.SWITCHYARD_TRUSTED_PROXY.split(',').map((x) => x.trim()).filter(Boolean) : null,
+      },
       adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
       secretKey: e.SWITCHYARD_SECRET_KEY ?? null,
       logLevel: e.SWITCHYARD_LOG_LEVEL,

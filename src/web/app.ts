@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Deps } from '../app/deps.js';
 import { installAuthentication, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import { installErrorHandling } from './errors.js';
+import { installOriginCheck } from './csrf.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
@@ -47,6 +48,8 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.http.maxBodyBytes,
     exposeHeadRoutes: false,
+    // X-Forwarded-Proto/-For/-Host are honoured from these proxies only (secure cookies, own origin).
+    trustProxy: deps.config.http.trustedProxy ?? false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -101,6 +104,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, deps);
+  installOriginCheck(app, deps);
 
   await app.register(systemRoutes(deps));
   await app.register(sessionRoutes(deps));
