@@ -22,23 +22,25 @@ const envSchema = z.object({
   SWITCHYARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SWITCHYARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
-  /** The address browsers use, e.g. https://switchyard.example.com: its origin is accepted on cookie-authenticated writes. */
+  SWITCHYARD_UNDO_SEND_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  SWITCHYARD_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/,\s a-z]+$/, 'a comma-separated list of proxy addresses or CIDRs (or loopback)').optional(),
+  SWITCHYARD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The address browsers use, e.g. https://switchyard.example.com: its origin is accepted on cookie-authenticated writes and WebSocket upgrades. */
   SWITCHYARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-  /** Reverse proxies whose X-Forwarded-Proto/-For/-Host are honoured: addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated. */
-  SWITCHYARD_TRUSTED_PROXY: z.string().regex(/^\s*[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*\s*$/, 'a comma-separated list of addresses, CIDR ranges or loopback, linklocal, uniquelocal').optional(),
 });
 
 export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   http: {
-    host: string; port: number; maxBodyBytes: number;
-    /** Always mark the session cookie Secure (it is also Secure whenever the request came over HTTPS). */
-    cookieSecure: boolean;
+    host: string; port: number; maxBodyBytes: number; cookieSecure: boolean;
+    /** Proxies whose X-Forwarded-For names the client (sign-in throttling is per client address); null = none. */
+    trustProxy: string[] | null;
+    /** Bearer token required for /metrics; null = /metrics answers only loopback clients not behind a proxy. */
+    metricsToken: string | null;
     /** The origin of SWITCHYARD_PUBLIC_URL (scheme://host[:port]), or null. */
     publicOrigin: string | null;
-    /** Trusted reverse proxies (Fastify trustProxy), or null for none. */
-    trustedProxy: string[] | null;
   };
   adminPassword: string | null;
   secretKey: string | null;
@@ -46,6 +48,8 @@ export interface Config {
   instanceId: string;
   offerTimeoutSeconds: number;
   sessionHours: number;
+  /** Agent answers: the undo window before a sent answer leaves (0 = off), and the largest upload. */
+  answers: { undoSendSeconds: number; maxUploadBytes: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -68,8 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       databaseUrl: e.DATABASE_URL ?? null,
       http: {
         host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1',
+        trustProxy: e.SWITCHYARD_TRUST_PROXY ? e.SWITCHYARD_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean) : null,
+        metricsToken: e.SWITCHYARD_METRICS_TOKEN ?? null,
         publicOrigin: e.SWITCHYARD_PUBLIC_URL ? new URL(e.SWITCHYARD_PUBLIC_URL).origin : null,
-        trustedProxy: e.SWITCHYARD_TRUSTED_PROXY ? e.SWITCHYARD_TRUSTED_PROXY.split(',').map((x) => x.trim()).filter(Boolean) : null,
       },
       adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
       secretKey: e.SWITCHYARD_SECRET_KEY ?? null,
@@ -77,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       instanceId: e.SWITCHYARD_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       offerTimeoutSeconds: e.SWITCHYARD_OFFER_TIMEOUT_SECONDS,
       sessionHours: e.SWITCHYARD_SESSION_HOURS,
+      answers: { undoSendSeconds: e.SWITCHYARD_UNDO_SEND_SECONDS, maxUploadBytes: e.SWITCHYARD_MAX_UPLOAD_BYTES },
     },
   };
 }

@@ -53,6 +53,8 @@ export interface AccountsTable {
   smtp_server_id: string | null;
   return_address: string | null;
   alternative_addresses: string; // JSON string[]
+  /** IMAP folder for copies of sent answers; null = the special-use \\Sent mailbox (migration 006). */
+  sent_folder: ColumnType<string | null, string | null | undefined, string | null>;
   enabled: number;
   health_state: string;
   health_last_success_at: number | null;
@@ -97,6 +99,8 @@ export interface EntrancesTable {
   area_id: Generated<string>;
   hours: string | null; // JSON OpeningHours
   fallback_to_queue: Generated<number>;
+  /** Appended to agents' answers sent from this entrance's addresses (migration 006). */
+  signature: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type InboundStatus = 'stored' | 'processing' | 'done' | 'duplicate' | 'quarantined';
@@ -234,11 +238,13 @@ export interface AgentSettingsTable {
 
 export interface LeasesTable { name: string; holder: string; expires_at: number }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** cancelled: an agent's answer taken back (undo) before it left. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface OutboxTable {
   id: Generated<number>;
-  kind: 'redirect' | 'auto_answer' | 'reply' | 'notice';
+  /** sent_copy: an IMAP APPEND of a sent reply to the account's Sent folder (no SMTP). */
+  kind: 'redirect' | 'auto_answer' | 'reply' | 'notice' | 'sent_copy';
   contact_id: string | null;
   account_id: string | null;
   envelope_from: string;
@@ -359,10 +365,66 @@ export interface AccountLimitsTable {
 export interface LoginFailuresTable {
   id: Generated<number>;
   username: string;
+  /** The client address of the attempt ('' for rows from before migration 010). */
+  address: Generated<string>;
   at: number;
 }
 
+/** Answering (migration 006). */
+export interface AnswerDraftsTable {
+  contact_id: string;
+  agent_id: string;
+  content: string; // JSON DraftContent
+  version: number;
+  updated_at: number;
+}
+
+export interface AnswerUploadsTable {
+  id: string;
+  contact_id: string;
+  case_id: string | null;
+  agent_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+  answer_id: string | null;
+  created_at: number;
+}
+
+export type AnswerState = 'scheduled' | 'queued' | 'sent' | 'retrying' | 'failed' | 'cancelled';
+
+export interface AnswersTable {
+  id: string;
+  contact_id: string;
+  case_id: string | null;
+  agent_id: string;
+  entrance_id: string | null;
+  account_id: string | null;
+  mode: 'reply' | 'reply-all' | 'forward';
+  from_address: string;
+  to_addresses: string;
+  cc_addresses: string;
+  bcc_addresses: string;
+  subject: string;
+  html: string;
+  text: string;
+  attachments: string;
+  message_id: string;
+  outbox_id: number | null;
+  state: AnswerState;
+  reason: string | null;
+  undo_until: number;
+  draft: string;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
+  answer_drafts: AnswerDraftsTable;
+  answer_uploads: AnswerUploadsTable;
+  answers: AnswersTable;
   login_failures: LoginFailuresTable;
   users: UsersTable;
   sessions: SessionsTable;
@@ -404,3 +466,4 @@ export type InboundMessageRow = Selectable<InboundMessagesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewContact = Insertable<ContactsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
+export type AnswerRow = Selectable<AnswersTable>;

@@ -27,7 +27,7 @@ export const accountViewSchema = z.object({
   id: z.string(), address: z.string(), protocol: z.enum(['imap', 'smtp']), host: z.string(), port: z.number(), security: securitySchema,
   username: z.string().nullable(), passwordSet: z.boolean(), mailbox: z.string(), afterImport: z.enum(['seen', 'move', 'delete']),
   moveTo: z.string().nullable(), pollIntervalSeconds: z.number(), smtpServerId: z.string().nullable(), returnAddress: z.string().nullable(),
-  alternativeAddresses: z.array(z.string()), enabled: z.boolean(), entranceId: z.string().nullable(),
+  alternativeAddresses: z.array(z.string()), sentFolder: z.string().nullable(), enabled: z.boolean(), entranceId: z.string().nullable(),
   health: z.object({ state: z.string(), lastSuccessAt: isoOrNull, lastError: z.string().nullable(), lastErrorAt: isoOrNull, updatedAt: isoOrNull }),
   createdAt: iso,
 }).describe('Account');

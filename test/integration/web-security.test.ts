@@ -22,7 +22,7 @@ describe('browser security', () => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase('sqlite');
-    const loaded = loadConfig({}, { SWITCHYARD_DATA_DIR: tdb.dataDir, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_TRUSTED_PROXY: '127.0.0.1', SWITCHYARD_PUBLIC_URL: 'https://desk.example.com/' });
+    const loaded = loadConfig({}, { SWITCHYARD_DATA_DIR: tdb.dataDir, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_TRUST_PROXY: '127.0.0.1', SWITCHYARD_PUBLIC_URL: 'https://desk.example.com/' });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     deps = await makeDeps(tdb, { config: loaded.config });
     app = await buildWebApp(deps);
@@ -92,7 +92,7 @@ describe('browser security', () => {
   });
 
   it('ignores X-Forwarded-Proto from an untrusted peer', async () => {
-    const loaded = loadConfig({}, { SWITCHYARD_DATA_DIR: tdb.dataDir, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_TRUSTED_PROXY: '10.9.8.7' });
+    const loaded = loadConfig({}, { SWITCHYARD_DATA_DIR: tdb.dataDir, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_TRUST_PROXY: '10.9.8.7' });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     const other = await buildWebApp({ ...deps, config: loaded.config });
     try {
@@ -107,8 +107,8 @@ describe('browser security', () => {
 
   it('refuses bad security settings at start', () => {
     expect(loadConfig({}, { SWITCHYARD_PUBLIC_URL: 'javascript:alert(1)' })).toMatchObject({ ok: false });
-    expect(loadConfig({}, { SWITCHYARD_TRUSTED_PROXY: '127.0.0.1; rm -rf' })).toMatchObject({ ok: false });
-    const ok = loadConfig({}, { SWITCHYARD_PUBLIC_URL: 'https://desk.example.com:8443/app', SWITCHYARD_TRUSTED_PROXY: '10.0.0.0/8, loopback' });
-    expect(ok).toMatchObject({ ok: true, config: { http: { publicOrigin: 'https://desk.example.com:8443', trustedProxy: ['10.0.0.0/8', 'loopback'] } } });
+    expect(loadConfig({}, { SWITCHYARD_TRUST_PROXY: '127.0.0.1; rm -rf' })).toMatchObject({ ok: false });
+    const ok = loadConfig({}, { SWITCHYARD_PUBLIC_URL: 'https://desk.example.com:8443/app', SWITCHYARD_TRUST_PROXY: '10.0.0.0/8, loopback' });
+    expect(ok).toMatchObject({ ok: true, config: { http: { publicOrigin: 'https://desk.example.com:8443', trustProxy: ['10.0.0.0/8', 'loopback'] } } });
   });
 });

@@ -216,11 +216,11 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       const e = await db.selectFrom('entrances').selectAll().where('id', '=', id).executeTakeFirst();
       if (!e) throw notFound('entrance', id);
       const hours = e.hours ? JSON.parse(e.hours) as OpeningHours : null;
-      return { id: e.id, name: e.name, areaId: e.area_id, queueId: e.queue_id, fallbackToQueue: e.fallback_to_queue === 1, hours, openNow: isOpen(hours, deps.clock()) };
+      return { id: e.id, name: e.name, areaId: e.area_id, queueId: e.queue_id, fallbackToQueue: e.fallback_to_queue === 1, hours, openNow: isOpen(hours, deps.clock()), signature: e.signature ?? null };
     };
     app.get('/api/v1/routing/entrances/:id', { preHandler: reader, schema: { summary: "An entrance's area, opening hours and fallback", tags: ['routing'], params: idParams, response: { 200: entranceRoutingView, ...err } } },
       async (request) => entranceView(request.params.id));
-    app.patch('/api/v1/routing/entrances/:id', { preHandler: admin, schema: { summary: "Set an entrance's area, opening hours or fallback", tags: ['routing'], description: 'Mail arriving while closed is kept, marked out of hours, and routed when the entrance opens.', params: idParams, body: entrancePatch, response: { 200: entranceRoutingView, ...err } } }, async (request) => {
+    app.patch('/api/v1/routing/entrances/:id', { preHandler: admin, schema: { summary: "Set an entrance's area, opening hours, fallback or signature", tags: ['routing'], description: 'Mail arriving while closed is kept, marked out of hours, and routed when the entrance opens.', params: idParams, body: entrancePatch, response: { 200: entranceRoutingView, ...err } } }, async (request) => {
       const b = request.body;
       await entranceView(request.params.id);
       if (b.areaId) await needArea(b.areaId);
@@ -231,6 +231,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       await db.updateTable('entrances').set({
         ...(b.areaId ? { area_id: b.areaId } : {}), ...(b.hours !== undefined ? { hours: b.hours ? JSON.stringify(b.hours) : null } : {}),
         ...(b.fallbackToQueue !== undefined ? { fallback_to_queue: b.fallbackToQueue ? 1 : 0 } : {}),
+        ...(b.signature !== undefined ? { signature: b.signature?.trim() ? b.signature : null } : {}),
       }).where('id', '=', request.params.id).execute();
       await kick();
       return entranceView(request.params.id);

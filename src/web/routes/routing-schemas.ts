@@ -100,9 +100,11 @@ export const entrancePatch = z.object({
   areaId: z.string().min(1).optional(),
   hours: hoursSchema.nullable().optional().describe('null = always open'),
   fallbackToQueue: z.boolean().optional().describe("true: mail matching no routing rule waits in the entrance's queue; false: the area's no-routing queue"),
+  signature: z.string().max(10_000).nullable().optional().describe("Plain text appended to agents' answers sent from this entrance's addresses; variables such as {{agent.name}} are filled. null removes it"),
 }).strict();
 export const entranceRoutingView = z.object({
   id: z.string(), name: z.string(), areaId: z.string(), queueId: z.string(), fallbackToQueue: z.boolean(), hours: hoursSchema.nullable(), openNow: z.boolean(),
+  signature: z.string().nullable(),
 }).describe('EntranceRouting');
 
 export const agentSettingsBody = z.object({
