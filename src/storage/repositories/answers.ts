@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendEvent } from './events.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { AnswerMode } from '../../core/answer/index.js';
 import type { AnswerRow, AnswerState, Database } from '../schema.js';
@@ -125,7 +126,8 @@ export interface AnswerEvent {
 
 export async function answerEvent(trx: Db, a: Pick<AnswerRow, 'id' | 'contact_id' | 'agent_id'>, state: AnswerState, reason: string | null, now: number): Promise<AnswerEvent> {
   const data = { answerId: a.id, contactId: a.contact_id, agentId: a.agent_id, state, ...(reason ? { reason } : {}) };
-  const row = await trx.insertInto('events').values({ at: now, type: 'answer.state', contact_id: a.contact_id, agent_id: a.agent_id, data: JSON.stringify(data) })
-    .returning('id').executeTakeFirstOrThrow();
-  return { type: 'answer.state', id: Number(row.id), at: new Date(now).toISOString(), ...data };
+  // Pushed to the agent's event socket (and replayed to a reconnecting one) with its event-log id.
+  const push = { type: 'answer.state' as const, at: new Date(now).toISOString(), ...data };
+  const id = await appendEvent(trx, { at: now, type: 'answer.state', contactId: a.contact_id, agentId: a.agent_id, data, push });
+  return { ...push, id };
 }
