@@ -8,6 +8,7 @@ import type { Deps } from '../app/deps.js';
 import { installAuthentication, installRoleConfig, routeRoles, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import type { Role } from '../storage/repositories/users.js';
 import { frameworkError, installErrorHandling } from './errors.js';
+import { installOriginCheck } from './csrf.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
@@ -114,6 +115,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, deps);
+  installOriginCheck(app, deps);
 
   await app.register(systemRoutes(deps));
   await app.register(sessionRoutes(deps));

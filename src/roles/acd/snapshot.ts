@@ -63,11 +63,12 @@ async function previousAgentByThread(trx: Transaction<Database>, r: { entrance_i
   return prev?.agent_id ?? null;
 }
 
-/** Average handling time per queue over the last 8 hours of closed contacts (estimated queue time), aggregated in SQL. */
+/** Average handling time per queue over the last 8 hours of handled (closed, not unhandled) contacts (estimated queue time), aggregated in SQL. */
 async function queueStats(trx: Transaction<Database>, now: number): Promise<Record<string, QueueStats>> {
   const rows = await trx.selectFrom('contacts')
     .select(['queue_id', (eb) => eb.fn.countAll<number>().as('n'), sql<number>`sum(closed_at - assigned_at)`.as('ms')])
     .where('status', '=', 'closed').where('closed_at', '>', now - 8 * 3_600_000).where('assigned_at', 'is not', null)
+    .where('unhandled_reason', 'is', null) // closed unhandled is not handling time
     .groupBy('queue_id').execute();
   return Object.fromEntries(rows.filter((r) => Number(r.n) > 0).map((r) => [r.queue_id, { avgHandleMs: Math.max(0, Number(r.ms)) / Number(r.n) }]));
 }
