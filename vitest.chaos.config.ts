@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/chaos/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/chaos/support/global-setup.ts'],
     testTimeout: 900_000,
     hookTimeout: 120_000,
     fileParallelism: false,
