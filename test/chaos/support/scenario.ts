@@ -146,11 +146,19 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     };
     let figures: Figures | null = null;
     const deadline = Date.now() + 300_000;
+    let reported = Date.now();
     while (Date.now() < deadline) {
       await pause(2000);
       try {
         const state = await db(readState);
         const quick = judge(sent, state, [], [], externalIds);
+        if (Date.now() - reported > 10_000) {
+          reported = Date.now();
+          const pending = state.outbox.filter((r) => r.status !== 'sent');
+          o.log(`[${tag}] +${((Date.now() - faultsEnd) / 1000).toFixed(0)}s: contacts ${state.contacts.length}/${sent.length}, stored not processed ${state.unprocessedInbound}, `
+            + `outbox not sent ${pending.length} (${pending.slice(0, 2).map((r) => `${r.status} ${r.attempts}×: ${r.last_error?.slice(0, 80)}`).join('; ')}), open contacts ${quick.contactsOpen}, `
+            + `postfix queue ${stack.queueSize()}${quick.unhealthyAccounts.length ? `, ${quick.unhealthyAccounts.join('; ')}` : ''}`);
+        }
         if (quick.lost || quick.unprocessed || quick.contactsOpen || quick.unhealthyAccounts.length) continue;
         const boxes = await readMailboxes();
         figures = judge(sent, state, boxes.answers, boxes.redirects, externalIds);
