@@ -56,7 +56,7 @@ export async function injectMail(opts: {
   let next = 0;
   const t0 = Date.now();
   const worker = async () => {
-    const transport = nodemailer.createTransport({ host: opts.host, port: opts.port, secure: false, ignoreTLS: true, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 20_000 });
+    const transport = nodemailer.createTransport({ host: opts.host, port: opts.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 1, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 20_000 });
     try {
       while (next < opts.count && !opts.stopped()) {
         const i = next++;

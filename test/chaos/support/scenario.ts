@@ -28,6 +28,7 @@ export interface Outcome {
   figures: Figures;
   kills: { at: number; member: string; midBatch: boolean }[];
   outages: string[];
+  accountRecovery: string;
   unplannedExits: number;
   injectRetries: number;
   loadSeconds: number;
@@ -68,6 +69,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
   };
   const cluster: Cluster = await startCluster(tdb, o.members);
   let stopAgents = false;
+  const problemsDuringRun: string[] = [];
   try {
     await cluster.ready(90_000);
     const api = apiClient(() => cluster.webBases());
@@ -101,13 +103,21 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       customer: (i) => customers[i % CUSTOMERS].address.replace('@', `+m${i}@`), stopped: () => Date.now() - t0 > 600_000,
     });
 
+    // While Dovecot is down and until the account reports healthy again, the process watching the
+    // account is not killed: its recovery must come without a restart.
+    let accountWindow: Promise<void> = Promise.resolve();
+    let accountRecovery = '';
+    const watchesAccount = (name: string) => o.members.find((m) => m.name === name)!.roles.includes('account-server');
+    const accountHealth = async () => (await db((st) => st.db.selectFrom('accounts').select(['health_state', 'health_last_error']).execute()))[0];
+
     const kills: Outcome['kills'] = [];
     const killing = (async () => {
       const order = o.members.map((m) => m.name);
       for (let k = 0; k < o.kills; k++) {
         await at(2 + ((window - 4) * k) / Math.max(1, o.kills - 1));
         const member = order[k % order.length];
-        const midBatch = await db((s) => busyWith(s, member)).catch(() => false);
+        if (watchesAccount(member)) await accountWindow;
+        const midBatch = await db((st) => busyWith(st, member)).catch(() => false);
         await cluster.kill(member);
         kills.push({ at: (Date.now() - t0) / 1000, member, midBatch });
         o.log(`[${tag}] t=${((Date.now() - t0) / 1000).toFixed(1)}s SIGKILL ${member}${midBatch ? ' (mid-batch)' : ''}`);
@@ -118,8 +128,21 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     const D = o.outageSeconds;
     const drill = async (what: string, s: number, fn: () => void) => { await at(s); fn(); o.log(`[${tag}] t=${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`); };
     const outaging = (async () => {
+      await at(3);
+      let release = () => undefined as void;
+      accountWindow = new Promise<void>((r) => { release = r; });
+      const watcher = cluster.members.find((m) => watchesAccount(m.name))!;
+      const restartsBefore = watcher.restarts;
       await drill('Dovecot stopped', 3, () => stack.stopDovecot());
+      const sawTrouble = await waitUntil(async () => !['idle', 'polling'].includes((await accountHealth()).health_state), D * 1000, 'the account reporting the outage').then(() => true, () => false);
       await drill('Dovecot started', 3 + D, () => stack.startDovecot());
+      const back = Date.now();
+      await waitUntil(async () => ['idle', 'polling'].includes((await accountHealth()).health_state), 120_000, 'the account healthy again').catch(() => undefined);
+      const healthy = ['idle', 'polling'].includes((await accountHealth().catch(() => ({ health_state: '?' }))).health_state);
+      accountRecovery = `account ${sawTrouble ? 'reported the Dovecot outage and ' : 'did not report the outage; '}${healthy ? `was healthy again ${((Date.now() - back) / 1000).toFixed(1)} s after Dovecot returned` : 'was NOT healthy 120 s after Dovecot returned'}, ${watcher.restarts === restartsBefore ? 'without a restart' : 'but its process restarted'}`;
+      if (!healthy || watcher.restarts !== restartsBefore || !sawTrouble) problemsDuringRun.push(accountRecovery);
+      o.log(`[${tag}] ${accountRecovery}`);
+      release();
       outages.push(`Dovecot down ${D} s`);
       await drill('SMTP relay refusing (450)', 6 + D, () => stack.refuseSmtp(true));
       await drill('SMTP relay down', 16 + D, () => stack.stopPostfix());
@@ -145,6 +168,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       return { answers, redirects };
     };
     let figures: Figures | null = null;
+    let work: Awaited<typeof agentsDone> | null = null;
     const deadline = Date.now() + 300_000;
     let reported = Date.now();
     while (Date.now() < deadline) {
@@ -159,7 +183,9 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
             + `outbox not sent ${pending.length} (${pending.slice(0, 2).map((r) => `${r.status} ${r.attempts}×: ${r.last_error?.slice(0, 80)}`).join('; ')}), open contacts ${quick.contactsOpen}, `
             + `postfix queue ${stack.queueSize()}${quick.unhealthyAccounts.length ? `, ${quick.unhealthyAccounts.join('; ')}` : ''}`);
         }
-        if (quick.lost || quick.unprocessed || quick.contactsOpen || quick.unhealthyAccounts.length) continue;
+        if (quick.lost || quick.unprocessed || quick.unhealthyAccounts.length) continue;
+        // the pipeline is through: the agents stop, and what they accepted must be delivered
+        if (!stopAgents) { stopAgents = true; work = await agentsDone; continue; }
         const boxes = await readMailboxes();
         figures = judge(sent, state, boxes.answers, boxes.redirects, externalIds);
         if (figures.problems.length === 0) break;
@@ -167,16 +193,18 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     }
     const doneAt = Date.now();
     stopAgents = true;
-    const work = await agentsDone;
+    work ??= await agentsDone;
     await pause(1000);
     // the final word, after a pause in which anything late (a duplicate) would have arrived
     const state = await db(readState);
     const boxes = await readMailboxes();
     figures = judge(sent, state, boxes.answers, boxes.redirects, externalIds);
-    o.log(`[${tag}] agents accepted ${work.accepted.size}, closed ${work.closed.size} (${work.errors} failed requests, retried)`);
+    figures.problems.push(...problemsDuringRun);
+    o.log(`[${tag}] agents accepted ${work.accepted.size}, closed ${work.closed.size} (${work.errors} failed requests, retried); ${figures.contactsOpen} contacts still waiting for an agent when the run ended`);
+    if (figures.acceptedByExternal === 0 || figures.accepted === figures.acceptedByExternal) figures.problems.push('agents of both kinds (built-in and external-client) must have accepted contacts');
     const tails = figures.problems.length ? cluster.members.map((m) => cluster.tail(m.name, 3000)).join('\n') : '';
     return {
-      figures, kills, outages, unplannedExits: cluster.members.reduce((s, m) => s + m.unplannedExits, 0), injectRetries: retries,
+      figures, kills, outages, accountRecovery, unplannedExits: cluster.members.reduce((s, m) => s + m.unplannedExits, 0), injectRetries: retries,
       loadSeconds: (faultsEnd - t0) / 1000, recoverSeconds: (doneAt - faultsEnd) / 1000, totalSeconds: (Date.now() - tStart) / 1000,
       agentsMode: 'accept and close (the agent answer API is not on main yet)', tails,
     };
@@ -212,8 +240,8 @@ export const figureRows = (tag: string, out: Outcome): string[] => {
   const f = out.figures;
   return [
     `chaos ${tag}: mails ${f.mails}, contacts ${f.contacts}, quarantined ${f.quarantined}; kills ${out.kills.length} (${out.kills.filter((k) => k.midBatch).length} mid-batch; ${[...new Set(out.kills.map((k) => k.member))].join(', ')}), unplanned exits ${out.unplannedExits}`,
-    `chaos ${tag}: outages: ${out.outages.join('; ')}`,
-    `chaos ${tag}: lost ${f.lost}, duplicated ${f.duplicated}; automatic answers ${f.autoAnswersDelivered}/${f.autoAnswersExpected} (lost ${f.autoAnswersLost}, duplicated ${f.autoAnswersDuplicated}); redirects ${f.redirectsDelivered}/${f.redirectsExpected} (lost ${f.redirectsLost}, duplicated ${f.redirectsDuplicated}); unprocessed ${f.unprocessed}; open contacts ${f.contactsOpen}; unhealthy accounts ${f.unhealthyAccounts.length}`,
+    `chaos ${tag}: outages: ${out.outages.join('; ')}; ${out.accountRecovery}`,
+    `chaos ${tag}: lost ${f.lost}, duplicated ${f.duplicated}; automatic answers ${f.autoAnswersDelivered}/${f.autoAnswersExpected} (lost ${f.autoAnswersLost}, duplicated ${f.autoAnswersDuplicated}); redirects ${f.redirectsDelivered}/${f.redirectsExpected} (lost ${f.redirectsLost}, duplicated ${f.redirectsDuplicated}); unprocessed ${f.unprocessed}; accepted by agents ${f.accepted} (${f.acceptedByExternal} external-client), still queued for agents ${f.contactsOpen}; unhealthy accounts ${f.unhealthyAccounts.length}`,
     `chaos ${tag}: load and faults ${out.loadSeconds.toFixed(0)} s, time to recover ${out.recoverSeconds.toFixed(1)} s, whole run ${out.totalSeconds.toFixed(0)} s; sender retries ${out.injectRetries}; agents: ${out.agentsMode}`,
   ];
 };
