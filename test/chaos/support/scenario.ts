@@ -106,6 +106,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     // While Dovecot is down and until the account reports healthy again, the process watching the
     // account is not killed: its recovery must come without a restart.
     let accountWindow: Promise<void> = Promise.resolve();
+    let accountWindowOpen = false;
     let accountRecovery = '';
     const watchesAccount = (name: string) => o.members.find((m) => m.name === name)!.roles.includes('account-server');
     const accountHealth = async () => (await db((st) => st.db.selectFrom('accounts').select(['health_state', 'health_last_error']).execute()))[0];
@@ -116,8 +117,8 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       for (let k = 0; k < o.kills; k++) {
         await at(2 + ((window - 4) * k) / Math.max(1, o.kills - 1));
         const member = order[k % order.length];
-        if (watchesAccount(member)) await accountWindow;
         const midBatch = await db((st) => busyWith(st, member)).catch(() => false);
+        while (watchesAccount(member) && accountWindowOpen) await accountWindow;
         await cluster.kill(member);
         kills.push({ at: (Date.now() - t0) / 1000, member, midBatch });
         o.log(`[${tag}] t=${((Date.now() - t0) / 1000).toFixed(1)}s SIGKILL ${member}${midBatch ? ' (mid-batch)' : ''}`);
@@ -130,7 +131,8 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     const outaging = (async () => {
       await at(3);
       let release = () => undefined as void;
-      accountWindow = new Promise<void>((r) => { release = r; });
+      accountWindow = new Promise<void>((r) => { release = () => { accountWindowOpen = false; r(); }; });
+      accountWindowOpen = true;
       const watcher = cluster.members.find((m) => watchesAccount(m.name))!;
       const restartsBefore = watcher.restarts;
       await drill('Dovecot stopped', 3, () => stack.stopDovecot());
