@@ -7,12 +7,14 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Deps } from '../app/deps.js';
 import { installAuthentication, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import { installErrorHandling } from './errors.js';
+import { installAudit } from './audit.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
 import { contactRoutes } from './routes/contacts.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
+import { mailAdminRoutes } from './routes/mail-admin.js';
 import { offerRoutes } from './routes/offers.js';
 import { operationsRoutes } from './routes/operations.js';
 import { systemRoutes } from './routes/system.js';
@@ -100,11 +102,13 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, deps);
+  installAudit(app, deps);
 
   await app.register(systemRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(userRoutes(deps));
   await app.register(mailConfigRoutes(deps));
+  await app.register(mailAdminRoutes(deps));
   await app.register(agentRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));

@@ -20,7 +20,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   const deliver = async (row: OutboxRow): Promise<void> => {
     const server = row.account_id
       ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
-        .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method'])
+        .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method', 'smtp_servers.allow_self_signed'])
         .where('accounts.id', '=', row.account_id).executeTakeFirst() ?? null
       : null;
     try {
