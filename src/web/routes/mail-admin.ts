@@ -209,7 +209,7 @@ export function mailAdminRoutes(deps: Deps): FastifyPluginAsyncZod {
       preHandler: adminOnly,
       schema: {
         summary: 'Test a saved IMAP account (connect, authenticate, list folders, count messages)', tags: ['mail configuration'], params: idParams,
-        body: z.object({ mailbox: z.string().min(1).max(200).optional().describe('Count this folder instead of the saved one') }).strict().optional(),
+        querystring: z.object({ mailbox: z.string().min(1).max(200).optional().describe('Count this folder instead of the saved one') }).strict(),
         description: 'Nothing changes on the server. The folder list (with special use) feeds the "mailbox" and "move to" pickers.',
         response: { 200: imapTestResult, '4xx': errorBodySchema },
       },
@@ -218,7 +218,7 @@ export function mailAdminRoutes(deps: Deps): FastifyPluginAsyncZod {
       if (row.protocol !== 'imap') throw new ApiError(400, 'account.not_imap', `account '${row.address}' receives over SMTP; only IMAP accounts can be tested`);
       return probeImap({
         host: row.host, port: row.port, security: row.security, username: row.username ?? '', password: open(row.password_secret) ?? '',
-        mailbox: request.body?.mailbox ?? row.mailbox, allowSelfSigned: row.allow_self_signed === 1,
+        mailbox: request.query.mailbox ?? row.mailbox, allowSelfSigned: row.allow_self_signed === 1,
       });
     });
 
