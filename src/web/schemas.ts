@@ -85,6 +85,7 @@ export const acdEffectsSchema = z.object({
 export const quarantineViewSchema = z.object({
   id: z.number(), inboundMessageId: z.number().nullable(), accountId: z.string().nullable(), reasonCode: z.string(), reason: z.string(),
   size: z.number().nullable(), createdAt: iso,
+  resolution: z.enum(['released', 'discarded']).nullable().describe('null while the entry is open'), resolvedAt: isoOrNull, resolvedBy: z.string().nullable(),
 }).describe('QuarantineEntry');
 
 export const outboxViewSchema = z.object({
