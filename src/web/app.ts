@@ -16,6 +16,7 @@ import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
 import { mailAdminRoutes } from './routes/mail-admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { tryMailRoutes } from './routes/try-mail.js';
 import { offerRoutes } from './routes/offers.js';
 import { operationsRoutes } from './routes/operations.js';
 import { systemRoutes } from './routes/system.js';
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(mailConfigRoutes(deps));
   await app.register(mailAdminRoutes(deps));
   await app.register(auditRoutes(deps));
+  await app.register(tryMailRoutes(deps));
   await app.register(agentRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));
