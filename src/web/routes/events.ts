@@ -29,7 +29,8 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         summary: 'Live events (WebSocket)', tags: ['events'],
         description: 'Upgrade to a WebSocket. Authenticate with the session cookie, an Authorization header or ?token=. '
           + 'The first message is {type:"hello", user:{id, role}}; then JSON events such as offer.created, offer.withdrawn, '
-          + 'offer.accepted, contact.assigned, contact.closed, contact.requeued and agent.state.',
+          + 'offer.accepted, contact.assigned, contact.closed, contact.requeued and agent.state. Supervisors and admins also get '
+          + '{type:"monitor.changed", at, queues, agents, events} at most every second after changes (then read GET /api/v1/monitor).',
         querystring: z.object({ token: z.string().max(200).optional() }).strict(),
         response: { '4xx': errorBodySchema },
       },
@@ -63,7 +64,11 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         }, keepAliveMs);
         keepAlive.unref();
 
-        const cleanup = () => { clearInterval(keepAlive); unsubscribe(); };
+        // Supervisors also get the coalesced monitor.changed (see web/monitor/feed.ts).
+        const stopMonitor = seesAll
+          ? app.monitorFeed.listen((m) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m), (err) => { if (err) log.debug({ err }, 'monitor update not delivered'); }); })
+          : () => undefined;
+        const cleanup = () => { clearInterval(keepAlive); unsubscribe(); stopMonitor(); };
         socket.on('close', cleanup);
         socket.on('error', (err) => { log.debug({ err }, 'socket error'); cleanup(); });
         socket.on('message', () => { /* clients only listen; commands go through the REST API */ });
