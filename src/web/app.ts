@@ -8,6 +8,7 @@ import type { Deps } from '../app/deps.js';
 import { installAuthentication, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import { installErrorHandling } from './errors.js';
 import { installAudit } from './audit.js';
+import { effectTimesToIso } from './schemas.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
@@ -79,6 +80,14 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') { done(null, undefined); return; }
     parseJson(request, text, done);
+  });
+
+  // Queue-engine effects carry epoch milliseconds; responses show ISO 8601 times everywhere.
+  app.addHook('preSerialization', async (_request, _reply, payload: unknown) => {
+    if (payload && typeof payload === 'object' && Array.isArray((payload as { effects?: unknown }).effects)) {
+      return { ...(payload as object), effects: effectTimesToIso((payload as { effects: unknown[] }).effects) };
+    }
+    return payload;
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
