@@ -52,6 +52,7 @@ const newAccountBody = z.object({
   enabled: z.boolean().default(true),
   allowSelfSigned: allowSelfSigned.default(false),
   queueId: z.string().min(1).max(200).optional(),
+  sentFolder: z.string().min(1).max(200).optional().describe('IMAP folder for copies of agents\' answers; default: the special-use \\Sent mailbox'),
 }).strict().superRefine((a, ctx) => {
   if (a.afterImport === 'move' && !a.moveTo) {
     ctx.addIssue({ code: 'custom', path: ['moveTo'], message: "required when afterImport is 'move'" });
@@ -116,7 +117,7 @@ export function mailConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
         username: b.username ?? null, passwordSealed: b.password ? deps.secrets.seal(b.password) : null,
         mailbox: b.mailbox, afterImport: b.afterImport, moveTo: b.moveTo ?? null, pollIntervalSeconds: b.pollIntervalSeconds,
         smtpServerId: b.smtpServerId ?? null, returnAddress: b.returnAddress ?? null, alternativeAddresses: b.alternativeAddresses,
-        enabled: b.enabled, allowSelfSigned: b.allowSelfSigned, queueId: b.queueId ?? null,
+        enabled: b.enabled, allowSelfSigned: b.allowSelfSigned, queueId: b.queueId ?? null, sentFolder: b.sentFolder ?? null,
       }, deps.clock());
       if (!result.ok) {
         const field = REFERENCE_FIELDS[result.code];

@@ -17,7 +17,7 @@ import { sendDownload } from './download.js';
  */
 const outboxQuery = z.object({
   contactId: z.string().min(1).max(200).optional(),
-  status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),
+  status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']).optional(),
 }).strict();
 
 const numericId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
