@@ -5,6 +5,7 @@ import { m003Routing } from './003-routing.js';
 import { m002Analysis } from './002-analysis.js';
 import { m004ArrivalTime } from './004-arrival-time.js';
 import { m005LoginFailures } from './005-login-failures.js';
+import { m008AcdCommands } from './008-acd-commands.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '004-arrival-time': m004ArrivalTime,
   '005-login-failures': m005LoginFailures,
   '002-analysis': m002Analysis,
+  '008-acd-commands': m008AcdCommands,
 };
 
 class StaticProvider implements MigrationProvider {
