@@ -22,7 +22,6 @@ export class AcdUnavailableError extends Error {
   constructor(message: string, readonly retryAfterSeconds = 2) { super(message); this.name = 'AcdUnavailableError'; }
 }
 
-export const COMMAND_TIMEOUT_MS = 4000;
 /** pg_notify payloads stay well below PostgreSQL's 8,000 bytes; larger answers are read from the row. */
 const INLINE_RESULT_BYTES = 6000;
 
@@ -44,7 +43,7 @@ function answers(deps: Deps): Map<number, Waiter> {
   return w.map;
 }
 
-export async function sendToLeader(deps: Deps, event: AcdEvent, holder: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<AcdOutcome> {
+export async function sendToLeader(deps: Deps, event: AcdEvent, holder: string, timeoutMs = deps.config.acdCommandTimeoutMs): Promise<AcdOutcome> {
   if (deps.storage.dialect !== 'postgres') {
     throw new AcdUnavailableError(`the queue engine runs in another process (${holder}); on SQLite run every role in one process`, 5);
   }
