@@ -23,12 +23,22 @@ const envSchema = z.object({
   SWITCHYARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
   SWITCHYARD_ACD_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  SWITCHYARD_UNDO_SEND_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  SWITCHYARD_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/,\s a-z]+$/, 'a comma-separated list of proxy addresses or CIDRs (or loopback)').optional(),
+  SWITCHYARD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
   dataDir: string;
   databaseUrl: string | null;
-  http: { host: string; port: number; maxBodyBytes: number; cookieSecure: boolean };
+  http: {
+    host: string; port: number; maxBodyBytes: number; cookieSecure: boolean;
+    /** Proxies whose X-Forwarded-For names the client (sign-in throttling is per client address); null = none. */
+    trustProxy: string[] | null;
+    /** Bearer token required for /metrics; null = /metrics answers only loopback clients not behind a proxy. */
+    metricsToken: string | null;
+  };
   adminPassword: string | null;
   secretKey: string | null;
   logLevel: string;
@@ -37,6 +47,8 @@ export interface Config {
   sessionHours: number;
   /** How long a command from another process waits for the queue engine's leader before 503 acd.unavailable. */
   acdCommandTimeoutMs: number;
+  /** Agent answers: the undo window before a sent answer leaves (0 = off), and the largest upload. */
+  answers: { undoSendSeconds: number; maxUploadBytes: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -57,7 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     config: {
       dataDir: resolve(e.SWITCHYARD_DATA_DIR),
       databaseUrl: e.DATABASE_URL ?? null,
-      http: { host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1' },
+      http: {
+        host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1',
+        trustProxy: e.SWITCHYARD_TRUST_PROXY ? e.SWITCHYARD_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean) : null,
+        metricsToken: e.SWITCHYARD_METRICS_TOKEN ?? null,
+      },
       adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
       secretKey: e.SWITCHYARD_SECRET_KEY ?? null,
       logLevel: e.SWITCHYARD_LOG_LEVEL,
@@ -65,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       offerTimeoutSeconds: e.SWITCHYARD_OFFER_TIMEOUT_SECONDS,
       sessionHours: e.SWITCHYARD_SESSION_HOURS,
       acdCommandTimeoutMs: e.SWITCHYARD_ACD_COMMAND_TIMEOUT_MS,
+      answers: { undoSendSeconds: e.SWITCHYARD_UNDO_SEND_SECONDS, maxUploadBytes: e.SWITCHYARD_MAX_UPLOAD_BYTES },
     },
   };
 }

@@ -5,7 +5,7 @@ import { decide, nextDue } from '../../core/acd/decide.js';
 import type { AcdEvent, AcdRejection, AcdState, Contact } from '../../core/acd/types.js';
 import { LOCKS, type Storage } from '../../storage/db.js';
 import type { Database } from '../../storage/schema.js';
-import { acdSettings, persistAll, publishAll, type AcdOutcome } from './engine.js';
+import { acdSettings, persistAll, publishAll, type AcdOutcome, type Written } from './engine.js';
 import { validLeaseHolder } from './leader.js';
 import { loadContacts, loadSnapshot, queueStats } from './snapshot.js';
 
@@ -103,9 +103,9 @@ export class AcdLeader {
         return rejected;
       }
       const outcome: AcdOutcome = { ok: true, effects: decision.effects, nextDue: null };
-      let outbox: boolean;
+      let written: Written;
       try {
-        outbox = await deps.storage.transaction(async (trx) => {
+        written = await deps.storage.transaction(async (trx) => {
           const holder = await validLeaseHolder(trx, Date.now());
           if (holder !== this.instance) throw new NotLeaderError();
           const wrote = await persistAll(deps, trx, decision, now, this.committed);
@@ -123,7 +123,7 @@ export class AcdLeader {
         // Closed contacts leave the open state, as they would on a reload.
         if (c.status === 'closed') { delete state.contacts[id]; this.committed.delete(id); } else this.committed.set(id, c.status);
       }
-      await publishAll(deps, decision.effects, now, outbox);
+      await publishAll(deps, written);
       return { ...outcome, nextDue: nextDue(state) };
     });
   }
