@@ -118,6 +118,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
       if (unknown.length) throw new ApiError(400, 'queue.unknown', 'unknown queues', unknown.map((id) => ({ path: 'body.queueIds', message: `no queue with id '${id}'` })));
       await upsertAgentSettings(db, request.params.id, { forced_queue_ids: JSON.stringify([...new Set(request.body.queueIds)]) });
       await logAgentEvent('agent.forcedQueues', request.params.id, { queueIds: request.body.queueIds, by: currentUser(request).id });
+      await deps.bus.publish('config', { scope: 'routing' });
       await run({ type: 'tick' });
       return (await agentSettingsView(db, request.params.id))!;
     });
@@ -170,6 +171,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
         ...(b.autoAccept !== undefined ? { auto_accept: b.autoAccept ? 1 : 0 } : {}), ...(b.wrapUp !== undefined ? { wrap_up_seconds: wrapUpToDb(b.wrapUp) } : {}),
       });
       await logAgentEvent('agent.settingsChanged', id, { ...b, by: currentUser(request).id });
+      await deps.bus.publish('config', { scope: 'routing' });
       await run({ type: 'tick' });
       return (await agentSettingsView(db, id))!;
     });
