@@ -19,6 +19,7 @@ import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { routingConfigRoutes } from './routes/routing-config.js';
 import { supervisorRoutes } from './routes/supervisor.js';
+import { spaRoutes, type SpaOptions } from './spa.js';
 
 /** The HTTP API: JSON over /api/v1, live events over a WebSocket, OpenAPI docs at /api/docs. */
 export const DOCS_PREFIX = '/api/docs';
@@ -37,6 +38,8 @@ declare module 'fastify' {
 
 export interface WebAppOptions {
   events?: EventsOptions;
+  /** The agent desktop's files (tests point this at a fixture). */
+  web?: SpaOptions;
 }
 
 export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<FastifyInstance> {
@@ -114,6 +117,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(eventRoutes(deps, opts.events));
   await app.register(analysisRoutes(deps));
   await app.register(analysisAnswerRoutes(deps));
+  await app.register(spaRoutes(opts.web));
   await app.ready();
   return app;
 }

@@ -4,19 +4,10 @@ import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
 import { queueCounts } from '../../storage/repositories/contacts.js';
 import { outboxBacklog } from '../../storage/repositories/outbox.js';
-import { landingPage } from '../landing.js';
 
-/** Public, unauthenticated endpoints: the landing page, the health check, Prometheus metrics. */
+/** Public, unauthenticated endpoints: the health check, Prometheus metrics. (The page at / is the web app: ../spa.ts.) */
 export function systemRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/', {
-      config: { public: true },
-      schema: { summary: 'Landing page (HTML)', tags: ['system'], security: [] },
-    }, async (_request, reply) => reply
-      .type('text/html; charset=utf-8')
-      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .send(landingPage()));
-
     app.get('/healthz', {
       config: { public: true },
       schema: {
