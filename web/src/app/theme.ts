@@ -3,7 +3,7 @@ import { createTheme, type CSSVariablesResolver } from '@mantine/core';
 /** Calm and readable for a whole working day; focus rings always visible for keyboard users. */
 export const theme = createTheme({
   primaryColor: 'teal',
-  primaryShade: { light: 8, dark: 5 },
+  primaryShade: { light: 9, dark: 9 },
   defaultRadius: 'sm',
   focusRing: 'auto',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',

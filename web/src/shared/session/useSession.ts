@@ -28,7 +28,11 @@ export function useSignIn() {
 export function useSignOut() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => ok(api.DELETE('/api/v1/session')),
+    mutationFn: async () => {
+      // Signing out ends the working day too: no offers for a signed-out agent (best effort).
+      await api.PUT('/api/v1/agents/me/state', { body: { state: 'logged_out' } }).catch(() => undefined);
+      return ok(api.DELETE('/api/v1/session'));
+    },
     onSettled: () => { qc.clear(); qc.setQueryData(SESSION_KEY, null); },
   });
 }

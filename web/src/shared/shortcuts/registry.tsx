@@ -12,11 +12,16 @@ export interface Shortcut {
   group: string;
 }
 
+export interface ListedShortcut extends Shortcut {
+  /** False while the action does not apply (no offer, no contact): listed, dimmed. */
+  available: boolean;
+}
+
 interface Entry extends Shortcut { id: number; run: () => void; enabled: boolean }
 
 interface Registry {
   register(entry: Entry): () => void;
-  list: Shortcut[];
+  list: ListedShortcut[];
 }
 
 const Ctx = createContext<Registry | null>(null);
@@ -46,13 +51,23 @@ export function ShortcutProvider({ children }: { children: ReactNode }) {
   }, []);
   const registry = useMemo<Registry>(() => ({
     register,
-    list: version >= 0 ? [...entries.current.values()].filter((e) => e.enabled).map(({ keys, label, group }) => ({ keys, label, group })) : [],
+    list: version >= 0 ? dedupe([...entries.current.values()].map(({ keys, label, group, enabled }) => ({ keys, label, group, available: enabled }))) : [],
   }), [register, version]);
 
   return <Ctx.Provider value={registry}>{children}</Ctx.Provider>;
 }
 
 let nextId = 1;
+
+/** One line per label (a shortcut registered by several mounted components), available if any is. */
+function dedupe(list: ListedShortcut[]): ListedShortcut[] {
+  const byLabel = new Map<string, ListedShortcut>();
+  for (const s of list) {
+    const seen = byLabel.get(s.label);
+    byLabel.set(s.label, seen ? { ...seen, available: seen.available || s.available } : s);
+  }
+  return [...byLabel.values()];
+}
 
 /** Registers a shortcut while the component is mounted (and enabled). */
 export function useShortcut(shortcut: Shortcut, run: () => void, enabled = true): void {
@@ -67,7 +82,7 @@ export function useShortcut(shortcut: Shortcut, run: () => void, enabled = true)
   }), [register, keys, shortcut.label, shortcut.group, enabled]);
 }
 
-export function useShortcutList(): Shortcut[] {
+export function useShortcutList(): ListedShortcut[] {
   const registry = useContext(Ctx);
   return registry?.list ?? [];
 }

@@ -16,8 +16,8 @@ export function HelpOverlay() {
           <Table striped>
             <Table.Tbody>
               {list.filter((s) => s.group === g).map((s) => (
-                <Table.Tr key={s.label}>
-                  <Table.Td>{s.label}</Table.Td>
+                <Table.Tr key={s.label} c={s.available ? undefined : 'dimmed'}>
+                  <Table.Td>{s.label}{s.available ? '' : ' (not now)'}</Table.Td>
                   <Table.Td>{s.keys.map((k, i) => <span key={k}>{i > 0 && ' or '}<Kbd>{k}</Kbd></span>)}</Table.Td>
                 </Table.Tr>
               ))}

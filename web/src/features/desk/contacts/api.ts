@@ -1,12 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, ok } from '@/shared/api';
+import { useMe } from '../agent/api';
 
-export const MY_CONTACTS_KEY = ['my-contacts'] as const;
-
-/** The contacts this agent holds now. */
+/** The contacts this agent holds now (from my agent view, kept current by live events). */
 export function useMyContacts() {
-  return useQuery({
-    queryKey: [...MY_CONTACTS_KEY, 'active'],
-    queryFn: async () => (await ok(api.GET('/api/v1/contacts', { params: { query: { status: 'assigned' } } }))).contacts,
-  });
+  const me = useMe();
+  return { ...me, data: me.data?.contacts };
 }
