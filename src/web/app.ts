@@ -34,6 +34,7 @@ import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { routingConfigRoutes } from './routes/routing-config.js';
 import { supervisorRoutes } from './routes/supervisor.js';
+import { spaRoutes, type SpaOptions } from './spa.js';
 
 /** The HTTP API: JSON over /api/v1, live events over a WebSocket, OpenAPI docs at /api/docs. */
 export const DOCS_PREFIX = '/api/docs';
@@ -61,6 +62,8 @@ export interface WebAppOptions {
   events?: EventsOptions;
   /** Least time between two monitor.changed messages (ms); default 1000. */
   monitorIntervalMs?: number;
+  /** The agent desktop's files (tests point this at a fixture). */
+  web?: SpaOptions;
 }
 
 export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<FastifyInstance> {
@@ -167,6 +170,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(answerRoutes(deps));
   await app.register(answerUploadRoutes(deps));
   await app.register(conversationRoutes(deps));
+  await app.register(spaRoutes(opts.web));
   await app.ready();
   return app;
 }
