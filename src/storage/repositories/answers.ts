@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { appendEvent } from './events.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { AnswerMode } from '../../core/answer/index.js';
 import type { AnswerRow, AnswerState, Database } from '../schema.js';
