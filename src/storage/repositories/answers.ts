@@ -135,12 +135,13 @@ export interface AnswerEvent {
 
 /**
  * Writes the answer.state event to the event log with its push payload (the event socket sends
- * it live and replays it after a reconnect). Call it under LOCKS.acd on PostgreSQL, like every
- * pushed event, so ids follow commit order.
+ * it live and replays it after a reconnect). Pushed events take LOCKS.events on PostgreSQL
+ * (appendEvent), so ids follow commit order.
  */
 export async function answerEvent(trx: Db, a: Pick<AnswerRow, 'id' | 'contact_id' | 'agent_id'>, state: AnswerState, reason: string | null, now: number): Promise<AnswerEvent> {
   const data = { answerId: a.id, contactId: a.contact_id, agentId: a.agent_id, state, ...(reason ? { reason } : {}) };
+  // Pushed to the agent's event socket (and replayed to a reconnecting one) with its event-log id.
   const push = { type: 'answer.state' as const, at: new Date(now).toISOString(), ...data };
   const id = await appendEvent(trx, { at: now, type: 'answer.state', contactId: a.contact_id, agentId: a.agent_id, data, push });
-  return { id, ...push };
+  return { ...push, id };
 }
