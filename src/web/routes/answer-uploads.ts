@@ -39,7 +39,7 @@ export function answerUploadRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.post('/api/v1/contacts/:id/uploads', {
       bodyLimit: limit,
       schema: {
-        summary: 'Upload an attachment for an answer', tags: ['answering'], params: idParams, querystring: uploadQuery,
+        summary: 'Upload an attachment for an answer', tags: ['answering'], params: idParams, querystring: uploadQuery, consumes: ['application/octet-stream', '*/*'],
         description: `The request body is the file itself (e.g. Content-Type: application/octet-stream). Limit: SWITCHYARD_MAX_UPLOAD_BYTES (413 upload.too_large). Reference the returned id in the answer's attachmentIds.`,
         response: { 201: uploadView, ...{ '4xx': errorBodySchema } },
       },
