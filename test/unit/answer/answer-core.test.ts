@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  answerHtml, answerText, answerThreadHeaders, checkRecipients, defaultAnswerSubject, defaultRecipients, fillVariables, finalAnswerSubject, forwardSubject,
+  agentHtmlToText, answerHtml, answerText, answerThreadHeaders, checkRecipients, defaultAnswerSubject, defaultRecipients, fillVariables, finalAnswerSubject, forwardSubject,
   fromChoices, normaliseRecipients, renderAnswerTemplate, unknownVariables, type AccountAddresses, type AnswerMode,
 } from '../../../src/core/answer/index.js';
 import { findCaseTags } from '../../../src/core/analysis/threading.js';
@@ -162,4 +162,14 @@ describe('rawMessageId (the Sent copy is looked up by it)', () => {
     { raw: 'Subject: bare LF\nmessage-id: <lf@acme.test>\n\nbody', want: '<lf@acme.test>' },
   ];
   for (const c of cases) it(JSON.stringify(c.raw.slice(0, 30)), () => expect(rawMessageId(Buffer.from(c.raw))).toBe(c.want));
+});
+
+describe('agentHtmlToText', () => {
+  const cases: Array<[string, string]> = [
+    ['<p>See <a href="https://acme.test/faq">our FAQ</a></p>', 'See our FAQ [https://acme.test/faq]'],
+    ['<p><a href="https://acme.test">https://acme.test</a></p>', 'https://acme.test'],
+    ['<p>One</p><p>Two<br>three</p>', 'One\n\nTwo\nthree'],
+    ['<p>Logo <img src="cid:x"></p>', 'Logo'],
+  ];
+  for (const [html, want] of cases) it(html, () => expect(agentHtmlToText(html)).toBe(want));
 });
