@@ -5,6 +5,7 @@ import type { AcdEvent } from '../../core/acd/types.js';
 import { submitAcdEvent } from '../../roles/acd/engine.js';
 import { listContacts, toContactSummary } from '../../storage/repositories/contacts.js';
 import { agentSettingsView, queueMonitor, upsertAgentSettings } from '../../storage/repositories/routing.js';
+import { withNames } from '../../storage/repositories/desk.js';
 import { wrapUpToDb } from '../../storage/repositories/routing-config.js';
 import { currentUser, requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
@@ -60,7 +61,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
     }, async (request) => {
       const rows = await db.selectFrom('contacts').selectAll().where('personal_agent_id', '=', currentUser(request).id).where('status', '=', 'queued')
         .orderBy('queued_at').limit(500).execute();
-      return { contacts: rows.map(toContactSummary) };
+      return { contacts: await withNames(db, rows.map(toContactSummary)) };
     });
 
     app.get('/api/v1/waiting-lists/:id/contacts', {
@@ -69,7 +70,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
       const q = await db.selectFrom('queues').select(['kind']).where('id', '=', request.params.id).executeTakeFirst();
       if (!q) throw notFound('queue', request.params.id);
       if (q.kind !== 'waiting-list') throw new ApiError(409, 'queue.not_waiting_list', `queue '${request.params.id}' is pushed by the engine, not picked`);
-      return { contacts: (await listContacts(db, { queueId: request.params.id, status: 'queued', limit: 500 })).map(toContactSummary) };
+      return { contacts: await withNames(db, (await listContacts(db, { queueId: request.params.id, status: 'queued', limit: 500 })).map(toContactSummary)) };
     });
 
     app.post('/api/v1/waiting-lists/:id/pick/:contactId', {
