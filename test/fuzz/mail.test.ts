@@ -86,6 +86,7 @@ describe.skipIf(!entries)('mail fuzzing', () => {
       totalMs += ms;
       if (ms > 1000) overOneSecond++;
       if (ms > max.ms) max = { ms, index: i };
+      if (indexes.length >= 20_000 && (i + 1) % 10_000 === 0) console.info(`[mail fuzz] ${i + 1} messages, ${crashes.length} crashes, max ${max.ms.toFixed(0)} ms so far`);
     }
     const worst = max.index >= 0 ? mutateMessage(SEED, max.index, corpus) : null;
     console.info(`[mail fuzz] seed ${SEED}: ${indexes.length} messages, ${crashes.length} crashes, ${count.contact} contacts, ${count.quarantine} quarantined; `
