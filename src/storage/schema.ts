@@ -15,6 +15,8 @@ export interface UsersTable {
   capacity: number;
   created_at: number;
   updated_at: number;
+  /** 009-admin: a disabled user cannot sign in and is logged out of the queue engine. */
+  disabled: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -35,6 +37,8 @@ export interface SmtpServersTable {
   auth_method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | null;
   created_at: number;
   updated_at: number;
+  /** 009-admin: accept a self-signed TLS certificate (explicit opt-in). */
+  allow_self_signed: Generated<number>;
 }
 
 export interface AccountsTable {
@@ -53,6 +57,8 @@ export interface AccountsTable {
   smtp_server_id: string | null;
   return_address: string | null;
   alternative_addresses: string; // JSON string[]
+  /** IMAP folder for copies of sent answers; null = the special-use \\Sent mailbox (migration 006). */
+  sent_folder: ColumnType<string | null, string | null | undefined, string | null>;
   enabled: number;
   health_state: string;
   health_last_success_at: number | null;
@@ -61,6 +67,8 @@ export interface AccountsTable {
   health_updated_at: number | null;
   created_at: number;
   updated_at: number;
+  /** 009-admin: accept a self-signed TLS certificate (explicit opt-in). */
+  allow_self_signed: Generated<number>;
 }
 
 export interface AccountCursorsTable {
@@ -86,6 +94,9 @@ export interface QueuesTable {
   agent_selection: Generated<'longest-idle' | 'most-skilled' | 'least-busy'>;
   sl1_minutes: Generated<number>;
   sl2_minutes: Generated<number>;
+  /** 009-admin: the monitor shows the row red beyond these. */
+  threshold_longest_wait_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  threshold_sl_percent: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EntrancesTable {
@@ -97,6 +108,8 @@ export interface EntrancesTable {
   area_id: Generated<string>;
   hours: string | null; // JSON OpeningHours
   fallback_to_queue: Generated<number>;
+  /** Appended to agents' answers sent from this entrance's addresses (migration 006). */
+  signature: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type InboundStatus = 'stored' | 'processing' | 'done' | 'duplicate' | 'quarantined';
@@ -171,6 +184,15 @@ export interface ContactsTable {
   out_of_hours: Generated<number>;
   previous_agent_id: string | null;
   end_reason: string | null;
+  // agent actions (007-agent-actions)
+  /** 1: parked by its agent (still theirs, not counted in their load). */
+  parked: Generated<number>;
+  parked_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The park reminder: due time of a 'contact.park_reminder' event; null once sent. */
+  park_remind_at: ColumnType<number | null, number | null | undefined, number | null>;
+  wrap_up_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when the agent closed the contact unhandled: the reason (statistics count these apart). */
+  unhandled_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OffersTable {
@@ -203,11 +225,12 @@ export interface AreasTable {
   no_routing_queue_id: string | null;
   pause_reasons: string; // JSON string[]
   created_at: number;
+  max_parked: Generated<number>;
 }
 
 export interface SkillsTable { id: string; area_id: string; name: string; kind: 'skill' | 'group'; created_at: number }
 
-export interface TaskTypesTable { id: string; area_id: string; name: string; wrap_up_seconds: number | null; created_at: number }
+export interface TaskTypesTable { id: string; area_id: string; name: string; wrap_up_seconds: number | null; created_at: number; wrap_up_codes: Generated<string> /* JSON string[] */ }
 
 export interface TaskTypeRulesTable { id: string; area_id: string; position: number; criteria: string; task_type_id: string }
 
@@ -224,11 +247,25 @@ export interface AgentSettingsTable {
 
 export interface LeasesTable { name: string; holder: string; expires_at: number }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** A command for the queue engine's leader: pending → done (answered, result JSON) or cancelled (its sender gave up). */
+export interface AcdCommandsTable {
+  id: Generated<number>;
+  event: string;
+  status: 'pending' | 'done' | 'cancelled';
+  result: string | null;
+  submitted_by: string;
+  answered_by: string | null;
+  created_at: number;
+  answered_at: number | null;
+}
+
+/** cancelled: an agent's answer taken back (undo) before it left. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface OutboxTable {
   id: Generated<number>;
-  kind: 'redirect' | 'auto_answer' | 'reply' | 'notice';
+  /** sent_copy: an IMAP APPEND of a sent reply to the account's Sent folder (no SMTP). */
+  kind: 'redirect' | 'auto_answer' | 'reply' | 'notice' | 'sent_copy';
   contact_id: string | null;
   account_id: string | null;
   envelope_from: string;
@@ -251,6 +288,10 @@ export interface QuarantineTable {
   reason_code: string;
   reason: string;
   created_at: number;
+  /** 009-admin: 'released' (processed again) or 'discarded'; null while open. */
+  resolution: ColumnType<'released' | 'discarded' | null, 'released' | 'discarded' | null | undefined, 'released' | 'discarded' | null>;
+  resolved_at: ColumnType<number | null, number | null | undefined, number | null>;
+  resolved_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EventsTable {
@@ -260,6 +301,8 @@ export interface EventsTable {
   contact_id: string | null;
   agent_id: string | null;
   data: string; // JSON
+  /** JSON: the payload pushed on the event socket (007); null for events that are only logged. */
+  push: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SettingsTable {
@@ -352,7 +395,101 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  user_id: string | null;
+  username: string | null;
+  object_type: string;
+  object_id: string | null;
+  action: string;
+  before: string | null; // JSON, secrets masked
+  after: string | null; // JSON, secrets masked
+}
+
+export interface StatsIntervalsTable {
+  granularity: '15m' | 'day';
+  dimension: 'queue' | 'entrance' | 'task-type' | 'agent';
+  key: string;
+  start: number;
+  received: number;
+  established: number;
+  re_established: number;
+  closed_unhandled: number;
+  transferred: number;
+  sl1: number;
+  sl2: number;
+  answered: number;
+  queue_ms_sum: number;
+  queue_ms_max: number;
+  handled: number;
+  handle_ms_sum: number;
+  outgoing: number;
+}
+
+export interface StatsContactsTable {
+  contact_id: string;
+  state: string; // JSON ContactTrack
+}
+
+/** Answering (migration 006). */
+export interface AnswerDraftsTable {
+  contact_id: string;
+  agent_id: string;
+  content: string; // JSON DraftContent
+  version: number;
+  updated_at: number;
+}
+
+export interface AnswerUploadsTable {
+  id: string;
+  contact_id: string;
+  case_id: string | null;
+  agent_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+  answer_id: string | null;
+  created_at: number;
+}
+
+export type AnswerState = 'scheduled' | 'queued' | 'sent' | 'retrying' | 'failed' | 'cancelled';
+
+export interface AnswersTable {
+  id: string;
+  contact_id: string;
+  case_id: string | null;
+  agent_id: string;
+  entrance_id: string | null;
+  account_id: string | null;
+  mode: 'reply' | 'reply-all' | 'forward';
+  from_address: string;
+  to_addresses: string;
+  cc_addresses: string;
+  bcc_addresses: string;
+  subject: string;
+  html: string;
+  text: string;
+  attachments: string;
+  message_id: string;
+  outbox_id: number | null;
+  state: AnswerState;
+  reason: string | null;
+  undo_until: number;
+  draft: string;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
+  audit_log: AuditLogTable;
+  stats_intervals: StatsIntervalsTable;
+  stats_contacts: StatsContactsTable;
+  answer_drafts: AnswerDraftsTable;
+  answer_uploads: AnswerUploadsTable;
+  answers: AnswersTable;
   login_failures: LoginFailuresTable;
   users: UsersTable;
   sessions: SessionsTable;
@@ -384,6 +521,7 @@ export interface Database {
   routing_rules: RoutingRulesTable;
   agent_settings: AgentSettingsTable;
   leases: LeasesTable;
+  acd_commands: AcdCommandsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -394,3 +532,4 @@ export type InboundMessageRow = Selectable<InboundMessagesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewContact = Insertable<ContactsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
+export type AnswerRow = Selectable<AnswersTable>;

@@ -14,22 +14,23 @@ export const idParams = z.object({ id: z.string().min(1).max(200) });
 
 export const userViewSchema = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), role: roleSchema, email: z.string().nullable(),
-  skills: z.record(z.string(), z.number()), capacity: z.number(), createdAt: iso,
+  skills: z.record(z.string(), z.number()), capacity: z.number(),
+  disabled: z.boolean().describe('A disabled user cannot sign in'), createdAt: iso, updatedAt: iso,
 }).describe('User');
 
 export const smtpServerViewSchema = z.object({
   id: z.string(), name: z.string(), host: z.string(), port: z.number(), security: securitySchema,
   auth: z.object({ user: z.string(), method: z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5']).nullable(), passwordSet: z.boolean() }).nullable(),
-  createdAt: iso,
+  allowSelfSigned: z.boolean().describe('Accepts a self-signed TLS certificate'), createdAt: iso, updatedAt: iso,
 }).describe('SmtpServer');
 
 export const accountViewSchema = z.object({
   id: z.string(), address: z.string(), protocol: z.enum(['imap', 'smtp']), host: z.string(), port: z.number(), security: securitySchema,
   username: z.string().nullable(), passwordSet: z.boolean(), mailbox: z.string(), afterImport: z.enum(['seen', 'move', 'delete']),
   moveTo: z.string().nullable(), pollIntervalSeconds: z.number(), smtpServerId: z.string().nullable(), returnAddress: z.string().nullable(),
-  alternativeAddresses: z.array(z.string()), enabled: z.boolean(), entranceId: z.string().nullable(),
+  alternativeAddresses: z.array(z.string()), sentFolder: z.string().nullable(), enabled: z.boolean(), allowSelfSigned: z.boolean().describe('Accepts a self-signed TLS certificate'), entranceId: z.string().nullable(),
   health: z.object({ state: z.string(), lastSuccessAt: isoOrNull, lastError: z.string().nullable(), lastErrorAt: isoOrNull, updatedAt: isoOrNull }),
-  createdAt: iso,
+  createdAt: iso, updatedAt: iso,
 }).describe('Account');
 
 export const entranceViewSchema = z.object({
@@ -51,6 +52,14 @@ export const contactSummarySchema = z.object({
   personalAgentId: z.string().nullable().describe("Waiting in this agent's personal queue (follow-up, transfer or routing)"),
   outOfHours: z.boolean().describe('Arrived while its entrance was closed'), endReason: z.string().nullable().describe('Why routing ended the contact'),
   routing: z.enum(['pending', 'held', 'routed']),
+  parked: z.boolean().describe('Set aside by its agent: still theirs, not counted in their capacity'),
+  parkedAt: isoOrNull, remindAt: isoOrNull.describe('When the agent is reminded of the parked contact (event contact.park_reminder)'),
+  queueSeconds: z.number().nullable().describe('Time in queue before it was assigned (first queue entry, kept across requeues)'),
+  caseNumber: z.number().nullable(), categories: z.array(z.string()), language: z.string().nullable(),
+  wrapUpCode: z.string().nullable(), closedUnhandled: z.boolean(), unhandledReason: z.string().nullable(),
+  entranceName: z.string().optional(),
+  taskType: z.object({ id: z.string(), name: z.string(), wrapUpCodes: z.array(z.string()) }).nullable().optional()
+    .describe('The task type, with the wrap-up codes to choose from when closing'),
 }).describe('ContactSummary');
 
 export const contactDetailSchema = contactSummarySchema.extend({
@@ -78,12 +87,26 @@ export const agentViewSchema = z.object({
 }).describe('Agent');
 
 export const acdEffectsSchema = z.object({
-  effects: z.array(z.looseObject({ type: z.string() })).describe('What the queue engine did, in order'),
+  effects: z.array(z.looseObject({ type: z.string() })).describe('What the queue engine did, in order; times (createdAt, expiresAt, until, wrapUpUntil) are ISO 8601'),
 });
+
+const TIME_KEYS = new Set(['createdAt', 'expiresAt', 'until', 'wrapUpUntil', 'at']);
+
+/** The queue engine's effects with their epoch-millisecond times as ISO 8601 (API responses use ISO times throughout). */
+export function effectTimesToIso(value: unknown, depth = 0): unknown {
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => effectTimesToIso(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = TIME_KEYS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : effectTimesToIso(v, depth + 1);
+  }
+  return out;
+}
 
 export const quarantineViewSchema = z.object({
   id: z.number(), inboundMessageId: z.number().nullable(), accountId: z.string().nullable(), reasonCode: z.string(), reason: z.string(),
   size: z.number().nullable(), createdAt: iso,
+  resolution: z.enum(['released', 'discarded']).nullable().describe('null while the entry is open'), resolvedAt: isoOrNull, resolvedBy: z.string().nullable(),
 }).describe('QuarantineEntry');
 
 export const outboxViewSchema = z.object({

@@ -13,12 +13,14 @@ export interface OutboxInput {
   envelopeFrom: string;
   envelopeTo: string[];
   raw: Buffer;
+  /** Not before this time (an agent's undo window); default now. */
+  notBefore?: number;
 }
 
 export async function enqueueOutbox(trx: Kysely<Database> | Transaction<Database>, input: OutboxInput, now: number): Promise<number> {
   const row = await trx.insertInto('outbox').values({
     kind: input.kind, contact_id: input.contactId, account_id: input.accountId, envelope_from: input.envelopeFrom,
-    envelope_to: JSON.stringify(input.envelopeTo), raw: input.raw, status: 'pending', attempts: 0, next_attempt_at: now,
+    envelope_to: JSON.stringify(input.envelopeTo), raw: input.raw, status: 'pending', attempts: 0, next_attempt_at: Math.max(now, input.notBefore ?? now),
     last_error: null, claimed_by: null, claim_expires_at: null, created_at: now, sent_at: null,
   }).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
@@ -37,6 +39,16 @@ export async function claimOutbox(storage: Storage, worker: string, limit: numbe
     return trx.updateTable('outbox').set((eb) => ({ status: 'sending', claimed_by: worker, claim_expires_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', ids).returningAll().execute();
   });
+}
+
+/**
+ * Rows a worker of this instance id claimed and never finished (it was killed): claimable again
+ * now instead of after the lease. Only for a worker starting up under a stable instance id.
+ */
+export async function releaseOutboxClaims(db: Kysely<Database>, worker: string, now: number): Promise<number> {
+  const rows = await db.updateTable('outbox').set({ status: 'pending', claimed_by: null, claim_expires_at: null, next_attempt_at: now })
+    .where('status', '=', 'sending').where('claimed_by', '=', worker).returning('id').execute();
+  return rows.length;
 }
 
 export async function markOutboxSent(db: Kysely<Database>, id: number, now: number): Promise<void> {
@@ -66,3 +78,9 @@ export const listOutbox = (db: Kysely<Database>, filter: { contactId?: string; s
   if (filter.status) q = q.where('status', '=', filter.status);
   return q.orderBy('id').execute();
 };
+
+/** Cancels a row that has not been handed to a worker yet (an answer's undo). False when it already left or is leaving. */
+export async function cancelPendingOutbox(trx: Kysely<Database> | Transaction<Database>, id: number, reason: string): Promise<boolean> {
+  const r = await trx.updateTable('outbox').set({ status: 'cancelled', last_error: reason }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
