@@ -10,7 +10,7 @@ import type { Storage } from './db.js';
  * Subscribers must treat a message as a hint: every role also sweeps periodically,
  * so a lost notification delays work but never loses it.
  */
-export type Topic = 'inbound' | 'acd' | 'outbox' | 'events' | 'accounts';
+export type Topic = 'inbound' | 'acd' | 'outbox' | 'events' | 'accounts' | 'acd-command' | 'acd-answer' | 'config';
 
 export interface Bus {
   publish(topic: Topic, payload?: unknown): Promise<void>;

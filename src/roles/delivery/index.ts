@@ -5,6 +5,7 @@ import { classifySmtpFailure } from '../../core/email/redirect.js';
 import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog, releaseOutboxClaims } from '../../storage/repositories/outbox.js';
 import type { OutboxRow } from '../../storage/schema.js';
 import { startRunner } from '../runner.js';
+import { LOCKS } from '../../storage/db.js';
 import { deliverSentCopy, PermanentDeliveryError, recordReplyOutcome, type DeliveryResult } from './replies.js';
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
@@ -20,7 +21,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   const sender = opts.sender ?? createMailSender(deps.secrets, deps.config.dataDir);
   const smtpServerOf = async (accountId: string | null) => (accountId
     ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
-      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method'])
+      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method', 'smtp_servers.allow_self_signed'])
       .where('accounts.id', '=', accountId).executeTakeFirst() ?? null
     : null);
 
@@ -31,7 +32,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       if (result.ok) await markOutboxSent(trx, row.id, now);
       else await markOutboxFailed(trx, row.id, result.error, result.retryAt);
       return recordReplyOutcome(trx, row, result, now);
-    });
+    }, row.kind === 'reply' ? LOCKS.acd : undefined); // an answer.state event is pushed: ids in commit order
     for (const e of events) await deps.bus.publish('events', e);
   };
 
