@@ -130,7 +130,9 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
 
     const outages: string[] = [];
     const D = o.outageSeconds;
-    const drill = async (what: string, s: number, fn: () => void) => { await at(s); fn(); o.log(`[${tag}] t=${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`); };
+    const now = () => `t=${((Date.now() - t0) / 1000).toFixed(1)}s`;
+    // each step waits `after` seconds from the end of the previous one (a slow stop or start does not shorten an outage)
+    const drill = async (what: string, after: number, fn: () => void) => { await pause(after * 1000); fn(); o.log(`[${tag}] ${now()} ${what}`); };
     const outaging = (async () => {
       await at(3);
       let release = () => undefined as void;
@@ -140,9 +142,10 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       await killInFlight; // a kill sent just before the window counts before it
       await cluster.ready(120_000);
       const restartsBefore = watcher.restarts;
-      await drill('Dovecot stopped', 3, () => stack.stopDovecot());
+      await drill('Dovecot stopped', 0, () => stack.stopDovecot());
+      const down = Date.now();
       const sawTrouble = await waitUntil(async () => !['idle', 'polling'].includes((await accountHealth()).health_state), D * 1000, 'the account reporting the outage').then(() => true, () => false);
-      await drill('Dovecot started', 3 + D, () => stack.startDovecot());
+      await drill('Dovecot started', Math.max(0, D - (Date.now() - down) / 1000), () => stack.startDovecot());
       const back = Date.now();
       await waitUntil(async () => ['idle', 'polling'].includes((await accountHealth()).health_state), 120_000, 'the account healthy again').catch(() => undefined);
       const healthy = ['idle', 'polling'].includes((await accountHealth().catch(() => ({ health_state: '?' }))).health_state);
@@ -150,13 +153,15 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       if (!healthy || watcher.restarts !== restartsBefore || !sawTrouble) problemsDuringRun.push(accountRecovery);
       o.log(`[${tag}] ${accountRecovery}`);
       release();
-      outages.push(`Dovecot down ${D} s`);
-      await drill('SMTP relay refusing (450)', 6 + D, () => stack.refuseSmtp(true));
-      await drill('SMTP relay down', 16 + D, () => stack.stopPostfix());
-      await drill('SMTP relay up', 16 + 2 * D, () => { stack.refuseSmtp(false); stack.startPostfix(); });
-      outages.push(`SMTP relay refusing 10 s, then down ${D} s`);
+      outages.push(`Dovecot down ${((back - down) / 1000).toFixed(0)} s`);
+      await drill('SMTP relay refusing (450)', 3, () => stack.refuseSmtp(true));
+      const refusing = Date.now();
+      await drill('SMTP relay down', 10, () => stack.stopPostfix());
+      const relayDown = Date.now();
+      await drill('SMTP relay up', D, () => { stack.refuseSmtp(false); stack.startPostfix(); });
+      outages.push(`SMTP relay refusing ${((relayDown - refusing) / 1000).toFixed(0)} s, then down ${((Date.now() - relayDown) / 1000).toFixed(0)} s`);
       if (o.dialect === 'postgres' && o.pgRestart) {
-        await drill('PostgreSQL restarting', 19 + 2 * D, () => execFileSync('bash', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart'], { stdio: 'ignore' }));
+        await drill('PostgreSQL restarted', 3, () => execFileSync('bash', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart'], { stdio: 'ignore' }));
         outages.push('PostgreSQL restarted');
       }
     })();
@@ -180,7 +185,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     };
     let figures: Figures | null = null;
     let work: Awaited<typeof agentsDone> | null = null;
-    const deadline = Date.now() + 300_000;
+    const deadline = Date.now() + Math.max(300_000, o.mails * 250);
     let reported = Date.now();
     while (Date.now() < deadline) {
       await pause(2000);
