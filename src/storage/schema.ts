@@ -247,6 +247,18 @@ export interface AgentSettingsTable {
 
 export interface LeasesTable { name: string; holder: string; expires_at: number }
 
+/** A command for the queue engine's leader: pending → done (answered, result JSON) or cancelled (its sender gave up). */
+export interface AcdCommandsTable {
+  id: Generated<number>;
+  event: string;
+  status: 'pending' | 'done' | 'cancelled';
+  result: string | null;
+  submitted_by: string;
+  answered_by: string | null;
+  created_at: number;
+  answered_at: number | null;
+}
+
 /** cancelled: an agent's answer taken back (undo) before it left. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
@@ -509,6 +521,7 @@ export interface Database {
   routing_rules: RoutingRulesTable;
   agent_settings: AgentSettingsTable;
   leases: LeasesTable;
+  acd_commands: AcdCommandsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -8,6 +8,7 @@ import type { Deps } from '../app/deps.js';
 import { installAuthentication, installRoleConfig, routeRoles, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import type { Role } from '../storage/repositories/users.js';
 import { frameworkError, installErrorHandling } from './errors.js';
+import { installOriginCheck } from './csrf.js';
 import { installAudit } from './audit.js';
 import { effectTimesToIso } from './schemas.js';
 import { agentRoutes } from './routes/agents.js';
@@ -33,6 +34,7 @@ import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { routingConfigRoutes } from './routes/routing-config.js';
 import { supervisorRoutes } from './routes/supervisor.js';
+import { spaRoutes, type SpaOptions } from './spa.js';
 
 /** The HTTP API: JSON over /api/v1, live events over a WebSocket, OpenAPI docs at /api/docs. */
 export const DOCS_PREFIX = '/api/docs';
@@ -60,6 +62,8 @@ export interface WebAppOptions {
   events?: EventsOptions;
   /** Least time between two monitor.changed messages (ms); default 1000. */
   monitorIntervalMs?: number;
+  /** The agent desktop's files (tests point this at a fixture). */
+  web?: SpaOptions;
 }
 
 export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<FastifyInstance> {
@@ -137,6 +141,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, deps);
+  installOriginCheck(app, deps);
   installAudit(app, deps);
   const monitor = createMonitor(deps);
   app.decorate('monitor', monitor);
@@ -165,6 +170,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(answerRoutes(deps));
   await app.register(answerUploadRoutes(deps));
   await app.register(conversationRoutes(deps));
+  await app.register(spaRoutes(opts.web));
   await app.ready();
   return app;
 }
