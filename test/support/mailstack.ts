@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
+import { simpleParser, type ParsedMail } from 'mailparser';
 
 /** The project's loopback mail stack (scripts/mailstack.sh): Dovecot IMAP 1143, Postfix SMTP 2525. */
 export const MAIL = { host: '127.0.0.1', imapPort: 1143, smtpPort: 2525, pop3Port: 1110 } as const;
@@ -52,3 +53,22 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** Every message in a folder of a mailbox, parsed (cid: images left as cid: references). */
+export async function mailsIn(box: { address: string; password: string }, folder = 'INBOX'): Promise<ParsedMail[]> {
+  const client = imapClient(box.address, box.password);
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const out: ParsedMail[] = [];
+      if ((client.mailbox && typeof client.mailbox === 'object' ? client.mailbox.exists : 0) === 0) return out;
+      for await (const m of client.fetch('1:*', { source: true })) if (m.source) out.push(await simpleParser(m.source, { skipImageLinks: true }));
+      return out;
+    } finally { lock.release(); }
+  } finally { await client.logout(); }
+}
+
+/** Waits until a message whose subject contains marker is in the folder. */
+export const waitForMail = (box: { address: string; password: string }, marker: string, folder = 'INBOX') =>
+  waitFor(async () => (await mailsIn(box, folder)).find((m) => (m.subject ?? '').includes(marker)), 20_000, `mail "${marker}" in ${box.address} ${folder}`, 200);
