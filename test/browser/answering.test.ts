@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { freshMailbox, mailsIn, waitFor, waitForMail } from '../support/mailstack.js';
+import { freshMailbox, mailsIn, waitForMail } from '../support/mailstack.js';
 import type { Json } from '../support/app.js';
 import { guardPage, screenshot, seriousA11yViolations, type Guard } from './browser.js';
-import { createAgent, sendCustomerMail, signIn, startDeskEnv, type DeskEnv } from './desk.js';
+import { createAgent, diagnoseFailures, sendCustomerMail, signIn, startDeskEnv, type DeskEnv } from './desk.js';
 
 /**
  * The whole working flow in the desktop, through real Postfix and Dovecot: an offer pops up,
@@ -32,6 +32,7 @@ describe('desktop: answering', () => {
     guard = await guardPage(page, env.base);
   });
   afterAll(async () => { await env?.close(); });
+  diagnoseFailures(() => page, () => env);
 
   const composer = () => page.getByTestId('composer');
   const editor = () => page.getByTestId('answer-editor');
@@ -95,7 +96,7 @@ describe('desktop: answering', () => {
       headers: { 'In-Reply-To': mail.messageId!, References: `${first.messageId} ${mail.messageId}` },
     });
     expect(followUp.id).not.toBe(first.id);
-    await acceptNextOffer('it arrived'.length ? 'Flow: where is my parcel' : '');
+    await acceptNextOffer('Flow: where is my parcel');
     const detail = await env.app.call('GET', `/api/v1/contacts/${followUp.id}`, env.admin);
     expect(detail).toMatchObject({ agentId: agent.id, caseId: closed.caseId, caseNumber: closed.caseNumber });
     expect(guard.scripts).toEqual([]);
@@ -117,12 +118,11 @@ describe('desktop: answering', () => {
   });
 
   it('forwards with the original attachment and an uploaded one; refuses an upload above the limit', async () => {
-    const contact = await sendCustomerMail(env, {
+    await sendCustomerMail(env, {
       subject: 'Flow: invoice attached', from: customer.address,
       attachments: [{ filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4\n% invoice\n'), contentType: 'application/pdf' }],
     });
     await acceptNextOffer('Flow: invoice attached');
-    void contact;
     await page.keyboard.press('F');
     await composer().waitFor();
     await composer().getByLabel('To').fill(colleague.address);
@@ -162,6 +162,5 @@ describe('desktop: answering', () => {
     expect((draft as Json).draft.html).toContain('A draft that survives.');
     await new Promise((r) => setTimeout(r, 4_000));
     expect((await mailsIn(customer)).filter((m) => (m.subject ?? '').includes('Flow: draft and undo'))).toEqual([]);
-    await waitFor(async () => true, 1, 'noop');
   });
 });

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { freshMailbox, MAIL, smtpTransport, waitFor } from '../support/mailstack.js';
 import { E2E_ADMIN_PASSWORD, startApp, type Json, type RunningApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/storage.js';
-import { launchChromium, newDeskContext } from './browser.js';
+import { launchChromium, newDeskContext, screenshot } from './browser.js';
 
 /**
  * One Switchyard (the built `switchyard start`, SQLite, real Dovecot/Postfix) and one Chromium
@@ -113,4 +113,14 @@ export async function assignTo(env: DeskEnv, agent: { username: string; password
 /** Client-side navigation (no reload): what a click on an in-app link does. */
 export async function navigateInApp(page: Page, path: string): Promise<void> {
   await page.evaluate(`history.pushState({}, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'));`);
+}
+
+/** Saves a screenshot of the page when a test fails (test-output/screenshots/failed-*.png), and the server's last output. */
+export function diagnoseFailures(page: () => Page | undefined, env: () => DeskEnv | undefined): void {
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    const p = page();
+    if (p) await screenshot(p, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+    console.error(`switchyard output (last 3000 characters):\n${env()?.app.process.output().slice(-3000)}`);
+  });
 }

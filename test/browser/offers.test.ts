@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { guardPage, screenshot, seriousA11yViolations, type Guard } from './browser.js';
-import { createAgent, sendCustomerMail, signIn, startDeskEnv, type DeskEnv } from './desk.js';
+import { createAgent, diagnoseFailures, sendCustomerMail, signIn, startDeskEnv, type DeskEnv } from './desk.js';
 
 /** Offers pop up live over the event stream; accept by keyboard; a dropped socket misses nothing. */
 describe('desktop: offers', () => {
@@ -17,6 +17,7 @@ describe('desktop: offers', () => {
     guard = await guardPage(page, env.base);
   });
   afterAll(async () => { await env?.close(); });
+  diagnoseFailures(() => page, () => env);
 
   it('goes Ready, gets the offer live, accepts it with F10 and reads it', async () => {
     await page.getByRole('button', { name: 'Go Ready' }).click();

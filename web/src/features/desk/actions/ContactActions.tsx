@@ -11,7 +11,10 @@ import { TransferDialog } from './TransferDialog';
 export type AnswerMode = 'reply' | 'reply-all' | 'forward';
 type Dialog = null | 'close' | 'unhandled' | 'park' | 'transfer';
 
-/** What I can do with the contact I hold: answer, park / take back, transfer, close. */
+/**
+ * What I can do with the contact I hold: answer, park / take back, transfer, close. The dialogs stay
+ * mounted after the contact stops being mine, so their completion (navigation) still runs.
+ */
 export function ContactActions({ contact, me, onAnswer }: { contact: ContactDetail; me: Agent; onAnswer?: (mode: AnswerMode) => void }) {
   const navigate = useNavigate();
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -29,11 +32,9 @@ export function ContactActions({ contact, me, onAnswer }: { contact: ContactDeta
   useShortcut({ keys: ['Alt+T'], label: 'Transfer', group: 'Contact' }, open('transfer'), mine);
   useShortcut({ keys: ['Alt+C'], label: 'Close with a wrap-up code', group: 'Contact' }, open('close'), mine);
   useShortcut({ keys: ['Alt+U'], label: 'Close unhandled', group: 'Contact' }, open('unhandled'), mine);
-  if (!mine) return null;
-
   return (
     <>
-      <Group gap="xs" role="toolbar" aria-label="Contact actions">
+      {mine && (<Group gap="xs" role="toolbar" aria-label="Contact actions">
         {answering && (
           <>
             <Button size="compact-sm" onClick={() => onAnswer('reply')}>Reply</Button>
@@ -47,7 +48,7 @@ export function ContactActions({ contact, me, onAnswer }: { contact: ContactDeta
         <Button size="compact-sm" variant="default" onClick={open('transfer')}>Transfer…</Button>
         <Button size="compact-sm" variant="default" onClick={open('close')}>Close…</Button>
         <Button size="compact-sm" variant="subtle" color="red" onClick={open('unhandled')}>Close unhandled…</Button>
-      </Group>
+      </Group>)}
       {(dialog === 'close' || dialog === 'unhandled') && (
         <CloseDialog contactId={contact.id} codes={contact.taskType?.wrapUpCodes ?? []} opened initialTab={dialog === 'close' ? 'handled' : 'unhandled'}
           onClose={() => setDialog(null)} onDone={left} />

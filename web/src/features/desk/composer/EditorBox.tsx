@@ -32,7 +32,7 @@ export function EditorBox({ editor }: { editor: Editor | null }) {
         <Tool label="Bold" active={editor.isActive('bold')} onClick={() => chain().toggleBold().run()}><b>B</b></Tool>
         <Tool label="Italic" active={editor.isActive('italic')} onClick={() => chain().toggleItalic().run()}><i>I</i></Tool>
         <Tool label="Bulleted list" active={editor.isActive('bulletList')} onClick={() => chain().toggleBulletList().run()}>•</Tool>
-        <Tool label="Numbered list" active={editor.isActive('orderedList')} onClick={() => chain().toggleOrderedList().run()}>1.</Tool>
+        <Tool label="Numbered list 1." active={editor.isActive('orderedList')} onClick={() => chain().toggleOrderedList().run()}>1.</Tool>
         <Tool label="Quote" active={editor.isActive('blockquote')} onClick={() => chain().toggleBlockquote().run()}>❝</Tool>
       </Group>
       <EditorContent editor={editor} />
