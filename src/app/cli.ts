@@ -4,6 +4,7 @@ import { startSwitchyard } from './main.js';
 import { DEMO } from './bootstrap.js';
 import { runAdminCommand, ADMIN_USAGE } from './cli-admin.js';
 import { demoSend } from './demo-send.js';
+import { PRIVATE_UMASK } from '../adapters/fs/private.js';
 
 const USAGE = `switchyard: email routing for contact centres
 
@@ -24,6 +25,8 @@ function config(): Config | null {
 }
 
 export async function main(argv: string[]): Promise<number | undefined> {
+  // Whatever this process creates (database, WAL, outbox, keys) is for its owner only.
+  process.umask(PRIVATE_UMASK);
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': return start(rest);

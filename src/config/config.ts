@@ -22,18 +22,30 @@ const envSchema = z.object({
   SWITCHYARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SWITCHYARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
+  SWITCHYARD_UNDO_SEND_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  SWITCHYARD_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/,\s a-z]+$/, 'a comma-separated list of proxy addresses or CIDRs (or loopback)').optional(),
+  SWITCHYARD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
   dataDir: string;
   databaseUrl: string | null;
-  http: { host: string; port: number; maxBodyBytes: number; cookieSecure: boolean };
+  http: {
+    host: string; port: number; maxBodyBytes: number; cookieSecure: boolean;
+    /** Proxies whose X-Forwarded-For names the client (sign-in throttling is per client address); null = none. */
+    trustProxy: string[] | null;
+    /** Bearer token required for /metrics; null = /metrics answers only loopback clients not behind a proxy. */
+    metricsToken: string | null;
+  };
   adminPassword: string | null;
   secretKey: string | null;
   logLevel: string;
   instanceId: string;
   offerTimeoutSeconds: number;
   sessionHours: number;
+  /** Agent answers: the undo window before a sent answer leaves (0 = off), and the largest upload. */
+  answers: { undoSendSeconds: number; maxUploadBytes: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -54,13 +66,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     config: {
       dataDir: resolve(e.SWITCHYARD_DATA_DIR),
       databaseUrl: e.DATABASE_URL ?? null,
-      http: { host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1' },
+      http: {
+        host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1',
+        trustProxy: e.SWITCHYARD_TRUST_PROXY ? e.SWITCHYARD_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean) : null,
+        metricsToken: e.SWITCHYARD_METRICS_TOKEN ?? null,
+      },
       adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
       secretKey: e.SWITCHYARD_SECRET_KEY ?? null,
       logLevel: e.SWITCHYARD_LOG_LEVEL,
       instanceId: e.SWITCHYARD_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       offerTimeoutSeconds: e.SWITCHYARD_OFFER_TIMEOUT_SECONDS,
       sessionHours: e.SWITCHYARD_SESSION_HOURS,
+      answers: { undoSendSeconds: e.SWITCHYARD_UNDO_SEND_SECONDS, maxUploadBytes: e.SWITCHYARD_MAX_UPLOAD_BYTES },
     },
   };
 }

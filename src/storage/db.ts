@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
+import { ensurePrivateDir, ensurePrivateFile, tightenFiles } from '../adapters/fs/private.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -17,7 +17,7 @@ export interface Storage {
 }
 
 /** Advisory lock keys (PostgreSQL). SQLite serialises writers on its own. */
-export const LOCKS = { acd: 0x5a1701, migrations: 0x5a1700 } as const;
+export const LOCKS = { acd: 0x5a1701, migrations: 0x5a1700, signIn: 0x5a1702 } as const;
 
 export interface StorageOptions {
   databaseUrl: string | null;
@@ -69,12 +69,15 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
   } else {
     dialect = 'sqlite';
     const file = opts.sqliteFile ?? join(opts.dataDir, 'switchyard.sqlite');
-    mkdirSync(opts.dataDir, { recursive: true });
+    // Raw mail and password hashes: the directory and the database files are for the owner only.
+    ensurePrivateDir(opts.dataDir);
+    ensurePrivateFile(file);
     db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({
         database: async () => {
           const conn = new SQLite(file);
           conn.pragma('journal_mode = WAL');
+          tightenFiles([`${file}-wal`, `${file}-shm`]);
           conn.pragma('synchronous = NORMAL');
           conn.pragma('busy_timeout = 10000');
           conn.pragma('foreign_keys = ON');

@@ -53,6 +53,8 @@ export interface AccountsTable {
   smtp_server_id: string | null;
   return_address: string | null;
   alternative_addresses: string; // JSON string[]
+  /** IMAP folder for copies of sent answers; null = the special-use \\Sent mailbox (migration 006). */
+  sent_folder: ColumnType<string | null, string | null | undefined, string | null>;
   enabled: number;
   health_state: string;
   health_last_success_at: number | null;
@@ -97,6 +99,8 @@ export interface EntrancesTable {
   area_id: Generated<string>;
   hours: string | null; // JSON OpeningHours
   fallback_to_queue: Generated<number>;
+  /** Appended to agents' answers sent from this entrance's addresses (migration 006). */
+  signature: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type InboundStatus = 'stored' | 'processing' | 'done' | 'duplicate' | 'quarantined';
@@ -171,6 +175,15 @@ export interface ContactsTable {
   out_of_hours: Generated<number>;
   previous_agent_id: string | null;
   end_reason: string | null;
+  // agent actions (007-agent-actions)
+  /** 1: parked by its agent (still theirs, not counted in their load). */
+  parked: Generated<number>;
+  parked_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The park reminder: due time of a 'contact.park_reminder' event; null once sent. */
+  park_remind_at: ColumnType<number | null, number | null | undefined, number | null>;
+  wrap_up_code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when the agent closed the contact unhandled: the reason (statistics count these apart). */
+  unhandled_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OffersTable {
@@ -203,11 +216,12 @@ export interface AreasTable {
   no_routing_queue_id: string | null;
   pause_reasons: string; // JSON string[]
   created_at: number;
+  max_parked: Generated<number>;
 }
 
 export interface SkillsTable { id: string; area_id: string; name: string; kind: 'skill' | 'group'; created_at: number }
 
-export interface TaskTypesTable { id: string; area_id: string; name: string; wrap_up_seconds: number | null; created_at: number }
+export interface TaskTypesTable { id: string; area_id: string; name: string; wrap_up_seconds: number | null; created_at: number; wrap_up_codes: Generated<string> /* JSON string[] */ }
 
 export interface TaskTypeRulesTable { id: string; area_id: string; position: number; criteria: string; task_type_id: string }
 
@@ -224,11 +238,13 @@ export interface AgentSettingsTable {
 
 export interface LeasesTable { name: string; holder: string; expires_at: number }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** cancelled: an agent's answer taken back (undo) before it left. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface OutboxTable {
   id: Generated<number>;
-  kind: 'redirect' | 'auto_answer' | 'reply' | 'notice';
+  /** sent_copy: an IMAP APPEND of a sent reply to the account's Sent folder (no SMTP). */
+  kind: 'redirect' | 'auto_answer' | 'reply' | 'notice' | 'sent_copy';
   contact_id: string | null;
   account_id: string | null;
   envelope_from: string;
@@ -260,6 +276,8 @@ export interface EventsTable {
   contact_id: string | null;
   agent_id: string | null;
   data: string; // JSON
+  /** JSON: the payload pushed on the event socket (007); null for events that are only logged. */
+  push: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SettingsTable {
@@ -347,10 +365,66 @@ export interface AccountLimitsTable {
 export interface LoginFailuresTable {
   id: Generated<number>;
   username: string;
+  /** The client address of the attempt ('' for rows from before migration 010). */
+  address: Generated<string>;
   at: number;
 }
 
+/** Answering (migration 006). */
+export interface AnswerDraftsTable {
+  contact_id: string;
+  agent_id: string;
+  content: string; // JSON DraftContent
+  version: number;
+  updated_at: number;
+}
+
+export interface AnswerUploadsTable {
+  id: string;
+  contact_id: string;
+  case_id: string | null;
+  agent_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+  answer_id: string | null;
+  created_at: number;
+}
+
+export type AnswerState = 'scheduled' | 'queued' | 'sent' | 'retrying' | 'failed' | 'cancelled';
+
+export interface AnswersTable {
+  id: string;
+  contact_id: string;
+  case_id: string | null;
+  agent_id: string;
+  entrance_id: string | null;
+  account_id: string | null;
+  mode: 'reply' | 'reply-all' | 'forward';
+  from_address: string;
+  to_addresses: string;
+  cc_addresses: string;
+  bcc_addresses: string;
+  subject: string;
+  html: string;
+  text: string;
+  attachments: string;
+  message_id: string;
+  outbox_id: number | null;
+  state: AnswerState;
+  reason: string | null;
+  undo_until: number;
+  draft: string;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
+  answer_drafts: AnswerDraftsTable;
+  answer_uploads: AnswerUploadsTable;
+  answers: AnswersTable;
   login_failures: LoginFailuresTable;
   users: UsersTable;
   sessions: SessionsTable;
@@ -392,3 +466,4 @@ export type InboundMessageRow = Selectable<InboundMessagesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewContact = Insertable<ContactsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
+export type AnswerRow = Selectable<AnswersTable>;

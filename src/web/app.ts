@@ -5,12 +5,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from '../app/deps.js';
-import { installAuthentication, sessionRoutes, SESSION_COOKIE } from './auth.js';
-import { installErrorHandling } from './errors.js';
+import { installAuthentication, installRoleConfig, routeRoles, sessionRoutes, SESSION_COOKIE } from './auth.js';
+import type { Role } from '../storage/repositories/users.js';
+import { frameworkError, installErrorHandling } from './errors.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
+import { answerRoutes } from './routes/answers.js';
+import { answerUploadRoutes } from './routes/answer-uploads.js';
+import { conversationRoutes } from './routes/conversation.js';
 import { contactRoutes } from './routes/contacts.js';
+import { deskRoutes } from './routes/desk.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
 import { offerRoutes } from './routes/offers.js';
@@ -27,6 +32,9 @@ export const DOCS_PREFIX = '/api/docs';
 export interface RegisteredRoute {
   method: string;
   url: string;
+  /** The roles allowed (checked before validation); undefined = any signed-in user (or public). */
+  roles?: readonly Role[];
+  public: boolean;
 }
 
 declare module 'fastify' {
@@ -49,6 +57,9 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.http.maxBodyBytes,
     exposeHeadRoutes: false,
+    frameworkErrors: frameworkError,
+    // request.ip is the socket address unless the operator names the proxies in front.
+    ...(deps.config.http.trustProxy ? { trustProxy: deps.config.http.trustProxy } : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,9 +67,12 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
 
   const routes: RegisteredRoute[] = [];
   app.decorate('switchyardRoutes', routes);
+  installRoleConfig(app);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith(DOCS_PREFIX)) route.config = { ...(route.config ?? {}), public: true };
-    for (const method of [route.method].flat()) routes.push({ method: String(method).toUpperCase(), url: route.url });
+    const roles = routeRoles(route);
+    const isPublic = route.config?.public === true;
+    for (const method of [route.method].flat()) routes.push({ method: String(method).toUpperCase(), url: route.url, roles, public: isPublic });
   });
 
   // JSON only: an empty body is "no body" (so bodiless POSTs work with any client); text/plain is refused (415).
@@ -111,12 +125,16 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(agentRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));
+  await app.register(deskRoutes(deps));
   await app.register(operationsRoutes(deps));
   await app.register(routingConfigRoutes(deps));
   await app.register(supervisorRoutes(deps));
   await app.register(eventRoutes(deps, opts.events));
   await app.register(analysisRoutes(deps));
   await app.register(analysisAnswerRoutes(deps));
+  await app.register(answerRoutes(deps));
+  await app.register(answerUploadRoutes(deps));
+  await app.register(conversationRoutes(deps));
   await app.register(spaRoutes(opts.web));
   await app.ready();
   return app;

@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../app/deps.js';
 import { hashPassword, newToken, sha256, verifyPassword } from '../adapters/crypto/secrets.js';
-import { clearLoginFailures, createSession, deleteSession, findUserByName, recentLoginFailures, recordLoginFailure, sessionUser, toUserView, type Role } from '../storage/repositories/users.js';
-import { LOGIN_THROTTLE, loginThrottle } from '../core/login-throttle.js';
+import { clearSignInAttempts, createSession, deleteSession, findUserByName, releaseSignInAttempt, reserveSignIn, sessionUser, toUserView, type Role } from '../storage/repositories/users.js';
+import { ADDRESS_THROTTLE, LOGIN_THROTTLE, MAX_CONCURRENT_SIGNINS, signInThrottle } from '../core/login-throttle.js';
 import type { UserRow } from '../storage/schema.js';
 import { ApiError, errorBodySchema } from './errors.js';
 import { userViewSchema } from './schemas.js';
@@ -28,6 +28,12 @@ declare module 'fastify' {
     public?: boolean;
     /** Accept the session token in ?token= (the event WebSocket). */
     queryToken?: boolean;
+    /**
+     * Only these roles may call the route. Checked when the request arrives, before the
+     * body is parsed or validated, so a caller without the role learns nothing about the
+     * schema. Set directly, or taken from a requireRole(...) preHandler.
+     */
+    roles?: readonly Role[];
   }
 }
 
@@ -63,22 +69,55 @@ export function installAuthentication(app: FastifyInstance, deps: Deps): void {
         request.sessionToken = token;
       }
     }
-    if (request.user || request.is404 || request.routeOptions.config?.public) return;
+    if (request.user) {
+      const roles = request.routeOptions.config?.roles;
+      if (roles) checkRole(request.user, roles);
+      return;
+    }
+    if (request.is404 || request.routeOptions.config?.public) return;
     throw new ApiError(401, 'auth.required', token
       ? 'Your session has expired or was ended; sign in again (POST /api/v1/session).'
       : 'Sign in first: POST /api/v1/session, then send the token as "Authorization: Bearer <token>" or the session cookie.');
   });
 }
 
-/** preHandler: the signed-in user must hold one of these roles. */
-export function requireRole(...roles: Role[]) {
-  return async (request: FastifyRequest): Promise<void> => {
-    const user = request.user;
-    if (!user) throw new ApiError(401, 'auth.required', 'Sign in first: POST /api/v1/session.');
-    if (!roles.includes(user.role)) {
-      throw new ApiError(403, 'auth.forbidden', `This needs the role ${roles.join(' or ')}; you are signed in as ${user.role}.`);
-    }
+function checkRole(user: UserRow, roles: readonly Role[]): void {
+  if (!roles.includes(user.role)) {
+    throw new ApiError(403, 'auth.forbidden', `This needs the role ${roles.join(' or ')}; you are signed in as ${user.role}.`);
+  }
+}
+
+const ROLES_OF = Symbol('switchyard.roles');
+type RoleGate = ((request: FastifyRequest) => Promise<void>) & { [ROLES_OF]: readonly Role[] };
+
+/**
+ * The signed-in user must hold one of these roles. Used as a route's preHandler, it is
+ * lifted into the route's config (see installRoleConfig), so the check runs on arrival,
+ * before validation; the preHandler itself stays as a second line.
+ */
+export function requireRole(...roles: Role[]): RoleGate {
+  const gate = async (request: FastifyRequest): Promise<void> => {
+    if (!request.user) throw new ApiError(401, 'auth.required', 'Sign in first: POST /api/v1/session.');
+    checkRole(request.user, roles);
   };
+  return Object.assign(gate, { [ROLES_OF]: roles });
+}
+
+/** The roles a route is limited to: its config.roles, else every requireRole preHandler together; undefined = any signed-in user. */
+export function routeRoles(route: { config?: unknown; preHandler?: unknown }): readonly Role[] | undefined {
+  const configured = (route.config as { roles?: readonly Role[] } | undefined)?.roles;
+  if (configured) return configured;
+  const gates = [route.preHandler].flat().filter((h): h is RoleGate => typeof h === 'function' && ROLES_OF in h);
+  if (gates.length === 0) return undefined;
+  return gates.map((g) => g[ROLES_OF]).reduce((a, b) => a.filter((r) => b.includes(r)));
+}
+
+/** For every route registered after this: role limits go into route config, checked by the authentication hook. */
+export function installRoleConfig(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const roles = routeRoles(route);
+    if (roles) route.config = { ...(route.config ?? {}), roles };
+  });
 }
 
 /** The signed-in user inside a handler behind the authentication hook. */
@@ -101,6 +140,8 @@ const BAD_LOGIN = 'Unknown username or wrong password.';
 export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     let dummyHash: Promise<string> | null = null;
+    /** Sign-ins being checked now, per username (this process). */
+    const signingIn = new Map<string, number>();
     const dummy = () => (dummyHash ??= hashPassword(newToken()));
 
     const setCookie = (reply: FastifyReply, token: string, maxAgeSeconds: number) =>
@@ -119,22 +160,40 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const { username, password } = request.body;
       const db = deps.storage.db;
-      const started = deps.clock();
-      // Guessing is throttled per username (known or not, so the answer reveals nothing).
-      const throttle = loginThrottle(await recentLoginFailures(db, username, started - LOGIN_THROTTLE.windowMs), started);
-      if (!throttle.allowed) {
-        const seconds = Math.ceil(throttle.retryAfterMs / 1000);
+      const key = { username, address: request.ip ?? '' };
+      const refuse = (retryAfterMs: number, why: string): never => {
+        const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
         reply.header('retry-after', String(seconds));
-        throw new ApiError(429, 'auth.throttled', `too many failed sign-ins for this username; try again in ${seconds} s`);
+        throw new ApiError(429, 'auth.throttled', `${why}; try again in ${seconds} s`);
+      };
+      // Check and count in one transaction, before the password is looked at: parallel guesses
+      // cannot all pass. Per (username, address) and per address, known usernames or not.
+      const windowMs = Math.max(LOGIN_THROTTLE.windowMs, ADDRESS_THROTTLE.windowMs);
+      const attempt = await reserveSignIn(deps.storage, key, deps.clock(), windowMs, (pair, address) => signInThrottle(pair, address, deps.clock()));
+      if (!attempt.allowed) {
+        refuse(attempt.retryAfterMs, attempt.limit === 'address' ? 'too many failed sign-ins from this address' : 'too many failed sign-ins for this username from this address');
       }
-      const user = await findUserByName(db, username);
-      // Unknown user: still verify (against a dummy hash) so both failures take as long.
-      const ok = await verifyPassword(user ? user.password_hash : await dummy(), password);
-      if (!user || !ok) {
-        await recordLoginFailure(db, username, deps.clock(), LOGIN_THROTTLE.windowMs);
-        throw new ApiError(401, 'auth.invalid_credentials', BAD_LOGIN);
+      const attemptId = attempt.attemptId!;
+      // Few password checks per username at once: argon2 is costly, and the limit above is per attempt.
+      const inFlight = signingIn.get(username) ?? 0;
+      if (inFlight >= MAX_CONCURRENT_SIGNINS) {
+        await releaseSignInAttempt(db, attemptId);
+        refuse(1000, 'another sign-in for this username is being checked');
       }
-      await clearLoginFailures(db, username);
+      signingIn.set(username, inFlight + 1);
+      let user: UserRow | undefined;
+      let ok = false;
+      try {
+        user = await findUserByName(db, username);
+        // Unknown user: still verify (against a dummy hash) so both failures take as long.
+        ok = await verifyPassword(user ? user.password_hash : await dummy(), password);
+      } finally {
+        const n = (signingIn.get(username) ?? 1) - 1;
+        if (n <= 0) signingIn.delete(username); else signingIn.set(username, n);
+      }
+      // A wrong password: the attempt row stays as the failure.
+      if (!user || !ok) throw new ApiError(401, 'auth.invalid_credentials', BAD_LOGIN);
+      await clearSignInAttempts(db, key);
       const token = newToken();
       const now = deps.clock();
       const ttlMs = deps.config.sessionHours * 3600_000;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { redactSecrets } from '../observability/logger.js';
 
 /**
  * Every error leaves the API as { error: { code, message, details? } }: a stable,
@@ -101,11 +102,23 @@ export function toApiError(err: unknown): ApiError | null {
   return null;
 }
 
+/** Errors the router raises before any route or hook (Fastify's frameworkErrors): same error body as the rest. */
+export function frameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  switch (err.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return send(reply, new ApiError(414, 'request.path_too_long', 'A path parameter is longer than the server accepts.'));
+    case 'FST_ERR_BAD_URL':
+      return send(reply, new ApiError(400, 'request.bad_url', 'The request URL is not valid (bad percent-encoding?).'));
+    default:
+      return send(reply, toApiError(err) ?? new ApiError(400, 'request.rejected', 'The request was rejected.'));
+  }
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(err);
     if (apiError) return send(reply, apiError);
-    request.log.error({ err, method: request.method, url: request.url }, 'request failed');
+    request.log.error({ err, method: request.method, url: redactSecrets(request.url) }, 'request failed');
     return send(reply, new ApiError(500, 'internal', 'Something went wrong on the server; the error has been logged.'));
   });
   app.setNotFoundHandler((request, reply) =>

@@ -27,7 +27,7 @@ export const accountViewSchema = z.object({
   id: z.string(), address: z.string(), protocol: z.enum(['imap', 'smtp']), host: z.string(), port: z.number(), security: securitySchema,
   username: z.string().nullable(), passwordSet: z.boolean(), mailbox: z.string(), afterImport: z.enum(['seen', 'move', 'delete']),
   moveTo: z.string().nullable(), pollIntervalSeconds: z.number(), smtpServerId: z.string().nullable(), returnAddress: z.string().nullable(),
-  alternativeAddresses: z.array(z.string()), enabled: z.boolean(), entranceId: z.string().nullable(),
+  alternativeAddresses: z.array(z.string()), sentFolder: z.string().nullable(), enabled: z.boolean(), entranceId: z.string().nullable(),
   health: z.object({ state: z.string(), lastSuccessAt: isoOrNull, lastError: z.string().nullable(), lastErrorAt: isoOrNull, updatedAt: isoOrNull }),
   createdAt: iso,
 }).describe('Account');
@@ -51,6 +51,14 @@ export const contactSummarySchema = z.object({
   personalAgentId: z.string().nullable().describe("Waiting in this agent's personal queue (follow-up, transfer or routing)"),
   outOfHours: z.boolean().describe('Arrived while its entrance was closed'), endReason: z.string().nullable().describe('Why routing ended the contact'),
   routing: z.enum(['pending', 'held', 'routed']),
+  parked: z.boolean().describe('Set aside by its agent: still theirs, not counted in their capacity'),
+  parkedAt: isoOrNull, remindAt: isoOrNull.describe('When the agent is reminded of the parked contact (event contact.park_reminder)'),
+  queueSeconds: z.number().nullable().describe('Time in queue before it was assigned (first queue entry, kept across requeues)'),
+  caseNumber: z.number().nullable(), categories: z.array(z.string()), language: z.string().nullable(),
+  wrapUpCode: z.string().nullable(), closedUnhandled: z.boolean(), unhandledReason: z.string().nullable(),
+  entranceName: z.string().optional(),
+  taskType: z.object({ id: z.string(), name: z.string(), wrapUpCodes: z.array(z.string()) }).nullable().optional()
+    .describe('The task type, with the wrap-up codes to choose from when closing'),
 }).describe('ContactSummary');
 
 export const contactDetailSchema = contactSummarySchema.extend({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
+import { connect, type Client } from '../support/ws.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { makeDeps } from '../support/deps.js';
 import { authed, insertContact, login, seedUser } from '../support/api.js';
@@ -9,38 +10,6 @@ import { submitAcdEvent } from '../../src/roles/acd/engine.js';
 import { createAccount } from '../../src/storage/repositories/accounts.js';
 
 /** Live events over the WebSocket of a real listening server, pushed from the bus (LISTEN/NOTIFY on PostgreSQL). */
-type Event = { type: string; agentId?: string | null; offer?: { id: string; contactId: string; agentId: string; expiresAt?: string }; contactId?: string; user?: { id: string; role: string } };
-
-interface Client {
-  ws: WebSocket;
-  events: Event[];
-  next(pred: (e: Event) => boolean, what: string, timeoutMs?: number): Promise<Event>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-function connect(url: string, opts: WebSocket.ClientOptions = {}): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, opts);
-    const events: Event[] = [];
-    const waiters: { pred: (e: Event) => boolean; done: (e: Event) => void }[] = [];
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
-    ws.on('message', (data) => {
-      const e = JSON.parse(data.toString()) as Event;
-      events.push(e);
-      for (const w of [...waiters]) if (w.pred(e)) { waiters.splice(waiters.indexOf(w), 1); w.done(e); }
-    });
-    ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.on('error', reject);
-    const next = (pred: (e: Event) => boolean, what: string, timeoutMs = 5000) => new Promise<Event>((res, rej) => {
-      const seen = events.find(pred);
-      if (seen) { res(seen); return; }
-      const timer = setTimeout(() => rej(new Error(`timed out waiting for ${what}; got ${JSON.stringify(events.map((x) => x.type))}`)), timeoutMs);
-      waiters.push({ pred, done: (e) => { clearTimeout(timer); res(e); } });
-    });
-    ws.on('open', () => resolve({ ws, events, next, closed }));
-  });
-}
-
 for (const dialect of BACKENDS) {
   describe(`web events over WebSocket (${dialect})`, () => {
     let tdb: TestDatabase;
@@ -80,7 +49,7 @@ for (const dialect of BACKENDS) {
       const alice = await open(`${base}/api/v1/events?token=${encodeURIComponent(tokens.alice)}`);
       const bob = await open(`${base}/api/v1/events`, { headers: { authorization: `Bearer ${tokens.bob}` } });
       const sue = await open(`${base}/api/v1/events`, { headers: { cookie: `switchyard_session=${tokens.sue}` } });
-      expect(await alice.next((e) => e.type === 'hello', 'hello')).toEqual({ type: 'hello', user: { id: aliceId, role: 'agent' } });
+      expect(await alice.next((e) => e.type === 'hello', 'hello')).toEqual({ type: 'hello', user: { id: aliceId, role: 'agent' }, lastEventId: expect.any(Number) });
       expect((await bob.next((e) => e.type === 'hello', 'hello')).user).toEqual({ id: bobId, role: 'agent' });
       expect((await sue.next((e) => e.type === 'hello', 'hello')).user?.role).toBe('supervisor');
 

@@ -28,6 +28,7 @@ export interface Authed {
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   put(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  patch(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   delete(url: string): Promise<LightMyRequestResponse>;
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
 }
@@ -39,6 +40,7 @@ export function authed(app: FastifyInstance, token: string): Authed {
     get: (url) => inject({ method: 'GET', url }),
     post: (url, body) => inject({ method: 'POST', url, ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }) }),
     put: (url, body) => inject({ method: 'PUT', url, ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }) }),
+    patch: (url, body) => inject({ method: 'PATCH', url, ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }) }),
     delete: (url) => inject({ method: 'DELETE', url }),
     inject,
   };

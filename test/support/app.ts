@@ -17,11 +17,11 @@ export interface RunningApp {
   login(username: string, password: string): Promise<string>;
 }
 
-export async function startApp(tdb: TestDatabase): Promise<RunningApp> {
+export async function startApp(tdb: TestDatabase, env: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const process = spawnSwitchyard(['start'], {
-    SWITCHYARD_DATA_DIR: tdb.dataDir, DATABASE_URL: tdb.databaseUrl ?? undefined, SWITCHYARD_HTTP_PORT: String(port), SWITCHYARD_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+    SWITCHYARD_DATA_DIR: tdb.dataDir, DATABASE_URL: tdb.databaseUrl ?? undefined, SWITCHYARD_HTTP_PORT: String(port), SWITCHYARD_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD, ...env,
   });
   await process.started;
   await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 20_000, 'healthz');

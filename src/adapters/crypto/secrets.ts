@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import argon2 from 'argon2';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../fs/private.js';
 
 /** AES-256-GCM for secrets at rest (mailbox and SMTP passwords). Format: v1:<iv>:<tag>:<ciphertext>, base64. */
 export interface SecretBox {
@@ -9,20 +10,27 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('secret key must be 32 bytes');
   return {
     seal(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
       const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
     },
     open(sealed) {
       const [v, iv, tag, ct] = sealed.split(':');
       if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('secret is not in v1 format');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      const ivBytes = Buffer.from(iv, 'base64');
+      const tagBytes = Buffer.from(tag, 'base64');
+      // A shortened tag would make forging far easier: only the full 16-byte tag is accepted.
+      if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new Error('secret has a wrong IV or authentication tag length');
+      const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
     },
   };
@@ -33,10 +41,10 @@ export function loadSecretKey(configured: string | null, dataDir: string): Buffe
   if (configured) return /^[0-9a-fA-F]{64}$/.test(configured) ? Buffer.from(configured, 'hex') : Buffer.from(configured, 'base64');
   const file = join(dataDir, 'secret.key');
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    ensurePrivateDir(dataDir);
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   }
-  chmodSync(file, 0o600);
+  chmodSync(file, PRIVATE_FILE_MODE);
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
 }
 

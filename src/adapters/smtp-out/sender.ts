@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { SecretBox } from '../crypto/secrets.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../fs/private.js';
 
 /** Wraps nodemailer. Sends a ready-made raw message with an explicit envelope. */
 export interface SmtpServerConfig {
@@ -21,7 +22,7 @@ export interface MailSender {
   close(): void;
 }
 
-/** With no SMTP server configured, mail is written as .eml files under <dataDir>/outbox. */
+/** With no SMTP server configured, mail is written as .eml files (owner-only) under <dataDir>/outbox. */
 export function createMailSender(secrets: SecretBox, dataDir: string): MailSender {
   const transports = new Map<string, Transporter>();
   const transportFor = (s: SmtpServerConfig): Transporter => {
@@ -41,10 +42,10 @@ export function createMailSender(secrets: SecretBox, dataDir: string): MailSende
   return {
     async send(server, envelope, raw, name) {
       if (!server) {
-        mkdirSync(outboxDir, { recursive: true });
+        ensurePrivateDir(outboxDir);
         const file = join(outboxDir, `${name}.eml`);
         const header = `X-Switchyard-Envelope-From: ${envelope.from}\r\nX-Switchyard-Envelope-To: ${envelope.to.join(', ')}\r\n`;
-        writeFileSync(`${file}.tmp`, Buffer.concat([Buffer.from(header), raw]));
+        writeFileSync(`${file}.tmp`, Buffer.concat([Buffer.from(header), raw]), { mode: PRIVATE_FILE_MODE });
         renameSync(`${file}.tmp`, file);
         return { via: file };
       }

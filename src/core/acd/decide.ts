@@ -1,5 +1,6 @@
 import type { Ctx } from './context.js';
 import { isAvailable, setAgentState, touchAgent, touchContact } from './context.js';
+import { DEFAULT_MAX_PARKED } from '../routing/model.js';
 import { agentDef, indexOf, minLevel, queueDef, UNLIMITED } from './indexes.js';
 import { checkDynamic, contactDue, placeAt, routeNew } from './route.js';
 import { agentFor, contactLevel, headOfQueueFor, nextContactFor } from './select.js';
@@ -50,6 +51,7 @@ function timerLive(s: AcdState, kind: string, id: string, at: number): boolean {
     case 'offer': return s.offers[id]?.expiresAt === at;
     case 'agent': return s.agents[id]?.state === 'wrap_up' && s.agents[id].wrapUpUntil === at;
     case 'contact': return s.contacts[id]?.dueAt === at && s.contacts[id].status !== 'closed';
+    case 'remind': { const c = s.contacts[id]; return !!c && c.status === 'assigned' && !!c.parked && c.remindAt === at; }
     default: { const c = s.contacts[id]; return !!c && c.status === 'queued' && c.routing === 'routed'; }
   }
 }
@@ -86,12 +88,14 @@ function validate(s: AcdState, e: AcdEvent, now: number): AcdRejection | null {
       if (e.type === 'offer.accept' && o.expiresAt <= now) return reject('offer.unknown', `offer ${e.offerId} has expired`);
       return null;
     }
-    case 'contact.close': case 'contact.transfer': {
+    case 'contact.close': case 'contact.transfer': case 'contact.park': case 'contact.unpark': {
       const c = contact(e.contactId);
       if (!c) return reject('contact.unknown', `contact ${e.contactId} is unknown`);
       if (c.status !== 'assigned') return reject('contact.not_assigned', `contact ${e.contactId} is ${c.status}, not assigned`);
       if (c.agentId !== e.agentId) return reject('contact.not_yours', `contact ${e.contactId} is assigned to another agent`);
-      return e.type === 'contact.transfer' ? targetProblem(s, e.to) : null;
+      if (e.type === 'contact.transfer') return targetProblem(s, e.to);
+      if (e.type === 'contact.close') return closeProblem(s, c, e);
+      return e.type === 'contact.park' ? parkProblem(s, c, e.agentId) : unparkProblem(s, c, e.agentId);
     }
     case 'contact.pick': {
       const c = contact(e.contactId);
@@ -115,6 +119,44 @@ function validate(s: AcdState, e: AcdEvent, now: number): AcdRejection | null {
     case 'contact.setPriority':
       return contact(e.contactId) ? null : reject('contact.unknown', `contact ${e.contactId} is unknown`);
   }
+}
+
+/** A wrap-up code is required when the task type has codes, and must be one of them; closing unhandled needs none. */
+function closeProblem(s: AcdState, c: Contact, e: { wrapUpCode?: string | null; unhandledReason?: string | null }): AcdRejection | null {
+  if (e.unhandledReason) return null;
+  const codes = (c.taskTypeId ? s.config.taskTypes[c.taskTypeId]?.wrapUpCodes : undefined) ?? [];
+  if (e.wrapUpCode === undefined || e.wrapUpCode === null) {
+    return codes.length ? reject('contact.wrap_up_code_required', `choose a wrap-up code of the task type: ${codes.join(', ')}`) : null;
+  }
+  if (!codes.includes(e.wrapUpCode)) {
+    return reject('contact.wrap_up_code_unknown', codes.length ? `'${e.wrapUpCode}' is not a wrap-up code of the task type; use one of: ${codes.join(', ')}` : `the contact's task type has no wrap-up codes`);
+  }
+  return null;
+}
+
+/** Contacts this agent holds parked. */
+export function parkedCount(s: AcdState, agentId: string): number {
+  let n = 0;
+  for (const c of Object.values(s.contacts)) if (c.parked && c.agentId === agentId && c.status === 'assigned') n++;
+  return n;
+}
+
+export function maxParkedFor(s: AcdState, agentId: string): number {
+  return s.config.areas[agentDef(s, agentId).areaId]?.maxParked ?? DEFAULT_MAX_PARKED;
+}
+
+function parkProblem(s: AcdState, c: Contact, agentId: string): AcdRejection | null {
+  if (c.parked) return reject('contact.parked', `contact ${c.id} is already parked`);
+  const max = maxParkedFor(s, agentId);
+  if (parkedCount(s, agentId) >= max) return reject('contact.park_limit', `you already have ${max} parked contacts, the most your area allows; close or un-park one first`);
+  return null;
+}
+
+function unparkProblem(s: AcdState, c: Contact, agentId: string): AcdRejection | null {
+  if (!c.parked) return reject('contact.not_parked', `contact ${c.id} is not parked`);
+  const a = s.agents[agentId];
+  if (a && indexOf(s).loadOf(agentId) >= a.capacity) return reject('agent.no_capacity', `all ${a.capacity} of your capacity units are in use; close or park a contact first`);
+  return null;
 }
 
 function targetProblem(s: AcdState, to: { queueId: string } | { agentId: string }): AcdRejection | null {
@@ -168,17 +210,36 @@ function apply(ctx: Ctx, e: AcdEvent): void {
     case 'contact.close': {
       const c = touchContact(ctx, s.contacts[e.contactId]);
       c.status = 'closed';
-      ctx.ix.addLoad(e.agentId, -1);
-      ctx.fx.push({ type: 'contact.closed', contactId: c.id, agentId: e.agentId });
+      if (!unpark(c)) ctx.ix.addLoad(e.agentId, -1);
+      c.wrapUpCode = e.unhandledReason ? null : e.wrapUpCode ?? null;
+      c.unhandledReason = e.unhandledReason ?? null;
+      ctx.fx.push({ type: 'contact.closed', contactId: c.id, agentId: e.agentId, ...(c.wrapUpCode ? { wrapUpCode: c.wrapUpCode } : {}), ...(c.unhandledReason ? { unhandledReason: c.unhandledReason } : {}) });
       const a = s.agents[e.agentId];
       if (a) afterWork(ctx, a, c.taskTypeId);
+      return;
+    }
+    case 'contact.park': {
+      const c = touchContact(ctx, s.contacts[e.contactId]);
+      c.parked = true;
+      c.parkedAt = now;
+      c.remindAt = e.remindAt ?? null;
+      if (c.remindAt !== null) ctx.ix.timers.push(c.remindAt, 'remind', c.id);
+      ctx.ix.addLoad(e.agentId, -1);
+      ctx.dirtyAgents.add(e.agentId); // the freed capacity unit may take new work
+      ctx.fx.push({ type: 'contact.parked', contactId: c.id, agentId: e.agentId, remindAt: c.remindAt });
+      return;
+    }
+    case 'contact.unpark': {
+      unpark(touchContact(ctx, s.contacts[e.contactId]));
+      ctx.ix.addLoad(e.agentId, 1);
+      ctx.fx.push({ type: 'contact.unparked', contactId: e.contactId, agentId: e.agentId });
       return;
     }
     case 'contact.transfer': {
       const c = touchContact(ctx, s.contacts[e.contactId]);
       c.status = 'queued';
       c.agentId = null;
-      ctx.ix.addLoad(e.agentId, -1);
+      if (!unpark(c)) ctx.ix.addLoad(e.agentId, -1);
       moveTo(ctx, c, e.to, 'transfer');
       const a = touchAgent(ctx, s.agents[e.agentId]);
       for (const o of offersOf(s, a.id)) withdraw(ctx, o, 'agent-unavailable');
@@ -213,6 +274,13 @@ function apply(ctx: Ctx, e: AcdEvent): void {
       return;
     }
   }
+}
+
+/** Clears the parked state; true when the contact was parked (so it was not in its agent's load). */
+function unpark(c: Contact): boolean {
+  const was = !!c.parked;
+  if (was) { c.parked = false; c.parkedAt = null; c.remindAt = null; }
+  return was;
 }
 
 function offersOf(s: AcdState, agentId: string): Offer[] {
@@ -301,6 +369,11 @@ function runTimers(ctx: Ctx): void {
         markIdle(ctx, a);
       }
     } else if (top.kind === 'agent') endWrapUp(ctx, s.agents[top.id]);
+    else if (top.kind === 'remind') {
+      const c = touchContact(ctx, s.contacts[top.id]);
+      c.remindAt = null; // once
+      ctx.fx.push({ type: 'contact.park_reminder', contactId: c.id, agentId: c.agentId! });
+    }
     else if (top.kind === 'contact') contactDue(ctx, s.contacts[top.id]);
     else ctx.dirtyContacts.add(top.id);
   }

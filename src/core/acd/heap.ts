@@ -1,5 +1,5 @@
 /** A binary min-heap on `at` (then insertion order), for timers with lazy invalidation. */
-export interface TimerEntry { at: number; kind: 'offer' | 'contact' | 'agent' | 'relax'; id: string; seq: number }
+export interface TimerEntry { at: number; kind: 'offer' | 'contact' | 'agent' | 'relax' | 'remind'; id: string; seq: number }
 
 export class TimerHeap {
   private items: TimerEntry[] = [];

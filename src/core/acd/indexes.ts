@@ -47,7 +47,7 @@ export interface Eligible { id: string; level: number }
 export class AcdIndex {
   /** Waiting (queued, routed, not offered) contact ids per queue key, in the queue's sort order. */
   readonly waiting = new Map<string, string[]>();
-  /** Offered + assigned contacts per agent. */
+  /** Offered + assigned (not parked) contacts per agent. */
   readonly load = new Map<string, number>();
   /** Agents eligible for each (non-personal, non-waiting-list) queue. */
   readonly agentsOf = new Map<string, Eligible[]>();
@@ -67,8 +67,10 @@ export class AcdIndex {
     for (const a of Object.values(s.agents)) this.computeAgent(a.id, tierSorted);
     const byKey = new Map<string, Contact[]>();
     for (const c of Object.values(s.contacts)) {
-      if (c.status === 'offered' || c.status === 'assigned') if (c.agentId) this.load.set(c.agentId, (this.load.get(c.agentId) ?? 0) + 1);
+      // A parked contact stays its agent's but does not count in their load.
+      if ((c.status === 'offered' || c.status === 'assigned') && !c.parked) if (c.agentId) this.load.set(c.agentId, (this.load.get(c.agentId) ?? 0) + 1);
       if (c.status === 'closed') continue;
+      if (c.parked && c.remindAt != null) this.timers.push(c.remindAt, 'remind', c.id);
       if (c.routing === 'pending') this.pending.add(c.id);
       if (c.dueAt !== null) this.timers.push(c.dueAt, 'contact', c.id);
       if (c.status === 'queued' && c.routing === 'routed') {

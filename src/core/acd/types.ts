@@ -58,6 +58,14 @@ export interface Contact {
   previousAgentId: string | null;
   endReason: string | null;
   data: ContactData;
+  /** Set aside by its agent: still theirs (status assigned), but not counted in their load. */
+  parked?: boolean;
+  parkedAt?: number | null;
+  /** When to remind the agent of a parked contact (one 'contact.park_reminder'); null = no reminder. */
+  remindAt?: number | null;
+  /** Set when the contact is closed: the wrap-up code chosen, or why it was closed unhandled. */
+  wrapUpCode?: string | null;
+  unhandledReason?: string | null;
 }
 
 export interface Offer {
@@ -96,7 +104,11 @@ export type AcdEvent =
   | { type: 'agent.wrapUp'; agentId: string; action: 'end' | 'extend'; seconds?: number }
   | { type: 'offer.accept'; offerId: string; agentId: string }
   | { type: 'offer.decline'; offerId: string; agentId: string }
-  | { type: 'contact.close'; contactId: string; agentId: string }
+  /** wrapUpCode: one of the task type's codes (required when it has some); unhandledReason: closed unhandled instead. */
+  | { type: 'contact.close'; contactId: string; agentId: string; wrapUpCode?: string | null; unhandledReason?: string | null }
+  /** The agent sets an assigned contact aside (frees its capacity unit), optionally with a reminder time. */
+  | { type: 'contact.park'; contactId: string; agentId: string; remindAt?: number | null }
+  | { type: 'contact.unpark'; contactId: string; agentId: string }
   /** The handling agent requeues / transfers the contact; the agent is paused, without wrap-up. */
   | { type: 'contact.transfer'; contactId: string; agentId: string; to: TransferTarget }
   /** An agent picks a contact from a waiting list. */
@@ -115,7 +127,11 @@ export type AcdEffect =
   | { type: 'offer.accepted'; offer: Offer }
   | { type: 'contact.requeued'; contactId: string; queueId: string; reason: WithdrawReason }
   | { type: 'contact.assigned'; contactId: string; agentId: string }
-  | { type: 'contact.closed'; contactId: string; agentId: string }
+  | { type: 'contact.closed'; contactId: string; agentId: string; wrapUpCode?: string | null; unhandledReason?: string | null }
+  | { type: 'contact.parked'; contactId: string; agentId: string; remindAt: number | null }
+  | { type: 'contact.unparked'; contactId: string; agentId: string }
+  /** A parked contact's reminder time has come. */
+  | { type: 'contact.park_reminder'; contactId: string; agentId: string }
   | { type: 'contact.routed'; contactId: string; areaId: string; queueId: string; personalAgentId: string | null; taskTypeId: string | null; destination: number; how: 'rule' | 'no-route' | 'follow-up' | 'escalation' | 'transfer' | 'move' | 'opened' }
   | { type: 'contact.held'; contactId: string; until: number | null }
   | { type: 'contact.ended'; contactId: string; reason: string }
@@ -127,7 +143,8 @@ export type AcdEffect =
 
 export type AcdRejection = {
   code: 'offer.unknown' | 'offer.not_yours' | 'contact.unknown' | 'contact.not_yours' | 'contact.not_assigned' | 'agent.unknown' | 'contact.not_queued'
-    | 'queue.unknown' | 'agent.not_in_wrap_up' | 'agent.pause_reason_unknown' | 'contact.not_in_list' | 'agent.no_capacity' | 'agent.not_eligible';
+    | 'queue.unknown' | 'agent.not_in_wrap_up' | 'agent.pause_reason_unknown' | 'contact.not_in_list' | 'agent.no_capacity' | 'agent.not_eligible'
+    | 'contact.park_limit' | 'contact.parked' | 'contact.not_parked' | 'contact.wrap_up_code_required' | 'contact.wrap_up_code_unknown';
   message: string;
 };
 

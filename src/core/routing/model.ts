@@ -16,7 +16,11 @@ export interface Area {
   noRoutingQueueId: string;
   /** Configurable pause reasons offered to agents ("missed offer" always exists). */
   pauseReasons: string[];
+  /** Most contacts one agent may hold parked at once (default DEFAULT_MAX_PARKED). */
+  maxParked?: number;
 }
+
+export const DEFAULT_MAX_PARKED = 5;
 
 /** A skill (level 1–9 per agent) or a group (membership only) in one area. */
 export interface SkillDef { id: string; areaId: string; name: string; kind: 'skill' | 'group' }
@@ -71,7 +75,11 @@ export interface Criterion { key: string; op: 'equals' | 'contains'; value: stri
 export interface TaskTypeRule { id: string; areaId: string; order: number; criteria: Criterion[]; taskTypeId: string }
 
 /** wrapUpSeconds: seconds, 'unlimited', or null = use the area default. */
-export interface TaskType { id: string; areaId: string; name: string; wrapUpSeconds: WrapUp | null }
+export interface TaskType {
+  id: string; areaId: string; name: string; wrapUpSeconds: WrapUp | null;
+  /** The codes an agent chooses from when closing a contact of this type; when non-empty, one is required. */
+  wrapUpCodes?: string[];
+}
 
 /** A wrap-up length: seconds (0 = none) or 'unlimited' (until the agent ends it). */
 export type WrapUp = number | 'unlimited';

@@ -2,6 +2,9 @@ import type { Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
 import { decide, nextDue } from '../../core/acd/decide.js';
+import { effectSubjects } from '../../core/acd/effects.js';
+import { toWireEvent } from '../../core/acd/wire.js';
+import { appendEvent, type SentEvent } from '../../storage/repositories/events.js';
 import type { AcdEffect, AcdEvent, AcdRejection, AcdSettings } from '../../core/acd/types.js';
 import { composeRedirect } from '../../core/email/redirect.js';
 import { formatCaseTag } from '../../core/analysis/threading.js';
@@ -36,30 +39,30 @@ export async function submitAcdEvent(deps: Deps, event: AcdEvent): Promise<AcdOu
     if (decision.rejected) return { ok: false as const, ...decision.rejected };
     await persistDecision(trx, decision, now, before);
     let outbox = false;
-    for (const effect of decision.effects) outbox = (await persistEffect(deps, trx, effect, now)) || outbox;
-    return { ok: true as const, effects: decision.effects, nextDue: nextDue(decision.state), outbox };
+    const pushed: SentEvent[] = [];
+    for (const effect of decision.effects) {
+      pushed.push(await logEffect(trx, effect, now));
+      outbox = (await persistEffect(deps, trx, effect, now)) || outbox;
+    }
+    return { ok: true as const, effects: decision.effects, nextDue: nextDue(decision.state), outbox, pushed };
   }, LOCKS.acd);
   if (!outcome.ok) return outcome;
-  await publishEffects(deps, outcome.effects, now);
+  // Agent-facing events on the bus, each with its event-log id: the web role pushes them over the WebSocket.
+  for (const e of outcome.pushed) await deps.bus.publish('events', e);
   if (outcome.outbox) await deps.bus.publish('outbox');
   return { ok: true, effects: outcome.effects, nextDue: outcome.nextDue };
 }
 
-function effectSubjects(e: AcdEffect): { contactId: string | null; agentId: string | null } {
-  switch (e.type) {
-    case 'offer.created': case 'offer.withdrawn': case 'offer.accepted': return { contactId: e.offer.contactId, agentId: e.offer.agentId };
-    case 'contact.requeued': case 'contact.held': case 'contact.ended': case 'contact.forwarded': case 'contact.priorityChanged':
-      return { contactId: e.contactId, agentId: null };
-    case 'contact.routed': return { contactId: e.contactId, agentId: e.personalAgentId };
-    case 'contact.assigned': case 'contact.closed': return { contactId: e.contactId, agentId: e.agentId };
-    case 'agent.stateChanged': case 'agent.pauseRequested': return { contactId: null, agentId: e.agentId };
-  }
+/** Records the effect in the event log, with the payload pushed to agents. */
+async function logEffect(trx: Transaction<Database>, e: AcdEffect, now: number): Promise<SentEvent> {
+  const { contactId, agentId } = effectSubjects(e);
+  const push = toWireEvent(e, now);
+  const id = await appendEvent(trx, { at: now, type: e.type, contactId, agentId, data: e, push });
+  return { id, ...push };
 }
 
-/** Records the effect in the event log; resolves offers; queues the redirect for external-client agents. */
+/** Resolves offers; queues the redirect for external-client agents. */
 async function persistEffect(deps: Deps, trx: Transaction<Database>, e: AcdEffect, now: number): Promise<boolean> {
-  const { contactId, agentId } = effectSubjects(e);
-  await trx.insertInto('events').values({ at: now, type: e.type, contact_id: contactId, agent_id: agentId, data: JSON.stringify(e) }).execute();
   if (e.type === 'offer.withdrawn' || e.type === 'offer.accepted') {
     const status = e.type === 'offer.accepted' ? 'accepted' : e.reason === 'declined' ? 'declined' : e.reason === 'expired' ? 'expired' : 'withdrawn';
     await trx.updateTable('offers').set({ status, resolved_at: now }).where('id', '=', e.offer.id).execute();
@@ -108,40 +111,4 @@ async function queueForward(deps: Deps, trx: Transaction<Database>, contactId: s
   if (tagged) await recordCaseMessage(trx, resentMessageId, row.case_id!, contactId, 'out', now);
   await enqueueOutbox(trx, { kind: 'redirect', contactId, accountId: row.account_id, envelopeFrom: from, envelopeTo: [to], raw }, now);
   return true;
-}
-
-/** Agent-facing events on the bus: the web role pushes them over the WebSocket. */
-async function publishEffects(deps: Deps, effects: AcdEffect[], now: number): Promise<void> {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  for (const e of effects) {
-    const at = iso(now);
-    switch (e.type) {
-      case 'offer.created':
-      case 'offer.accepted':
-        await deps.bus.publish('events', { type: e.type, at, agentId: e.offer.agentId, offer: { id: e.offer.id, contactId: e.offer.contactId, agentId: e.offer.agentId, createdAt: iso(e.offer.createdAt), expiresAt: iso(e.offer.expiresAt) } });
-        break;
-      case 'offer.withdrawn':
-        await deps.bus.publish('events', { type: e.type, at, agentId: e.offer.agentId, reason: e.reason, offer: { id: e.offer.id, contactId: e.offer.contactId, agentId: e.offer.agentId } });
-        break;
-      case 'contact.assigned':
-      case 'contact.closed':
-        await deps.bus.publish('events', { type: e.type, at, agentId: e.agentId, contactId: e.contactId });
-        break;
-      case 'contact.requeued':
-        await deps.bus.publish('events', { type: e.type, at, agentId: null, contactId: e.contactId, queueId: e.queueId, reason: e.reason });
-        break;
-      case 'agent.stateChanged':
-        await deps.bus.publish('events', { type: 'agent.state', at, agentId: e.agentId, state: e.state, reason: e.reason, ...(e.state === 'wrap_up' ? { wrapUpUntil: e.wrapUpUntil ? iso(e.wrapUpUntil) : null } : {}) });
-        break;
-      case 'contact.routed':
-        await deps.bus.publish('events', { type: e.type, at, agentId: e.personalAgentId, contactId: e.contactId, queueId: e.queueId, personalAgentId: e.personalAgentId, taskTypeId: e.taskTypeId, how: e.how });
-        break;
-      case 'contact.ended': case 'contact.held': case 'contact.forwarded': case 'contact.priorityChanged':
-        await deps.bus.publish('events', { ...e, at, agentId: null });
-        break;
-      case 'agent.pauseRequested':
-        await deps.bus.publish('events', { type: 'agent.pauseRequested', at, agentId: e.agentId, reason: e.reason });
-        break;
-    }
-  }
 }

@@ -13,7 +13,8 @@ export async function loadSnapshot(trx: Transaction<Database>, settings: AcdSett
     .execute();
   const contactRows = await trx.selectFrom('contacts')
     .select(['id', 'entrance_id', 'area_id', 'queue_id', 'personal_agent_id', 'status', 'routing', 'queued_at', 'dest_entered_at', 'priority', 'agent_id', 'offer_count',
-      'declined_by', 'task_type_id', 'route', 'route_index', 'due_at', 'out_of_hours', 'previous_agent_id', 'end_reason', 'contact_data', 'in_reply_to', 'references_ids'])
+      'declined_by', 'task_type_id', 'route', 'route_index', 'due_at', 'out_of_hours', 'previous_agent_id', 'end_reason', 'contact_data', 'in_reply_to', 'references_ids',
+      'parked', 'parked_at', 'park_remind_at'])
     .where('status', 'in', ['queued', 'offered', 'assigned']).execute();
   const offerRows = await trx.selectFrom('offers').selectAll().where('status', '=', 'open').execute();
 
@@ -32,6 +33,7 @@ export async function loadSnapshot(trx: Transaction<Database>, settings: AcdSett
       queuedAt: r.queued_at, destEnteredAt: r.dest_entered_at ?? r.queued_at, priority: r.priority, agentId: r.agent_id, offerCount: r.offer_count,
       declinedBy: JSON.parse(r.declined_by) as string[], taskTypeId: r.task_type_id, route: JSON.parse(r.route) as Destination[], routeIndex: r.route_index,
       dueAt: r.due_at, outOfHours: r.out_of_hours === 1, previousAgentId: r.previous_agent_id ?? previousAgentFromData(data), endReason: r.end_reason, data,
+      parked: r.parked === 1, parkedAt: r.parked_at, remindAt: r.park_remind_at,
     };
   }
   for (const r of contactRows) {
@@ -90,6 +92,8 @@ export async function persistDecision(trx: Transaction<Database>, d: Decision, n
       area_id: c.areaId, personal_agent_id: c.personalAgentId, routing: c.routing, queued_at: c.queuedAt, dest_entered_at: c.destEnteredAt,
       task_type_id: c.taskTypeId, route: JSON.stringify(c.route), route_index: c.routeIndex, due_at: c.dueAt, out_of_hours: c.outOfHours ? 1 : 0,
       previous_agent_id: c.previousAgentId, end_reason: c.endReason, updated_at: now,
+      parked: c.parked ? 1 : 0, parked_at: c.parkedAt ?? null, park_remind_at: c.remindAt ?? null,
+      ...(c.wrapUpCode !== undefined ? { wrap_up_code: c.wrapUpCode } : {}), ...(c.unhandledReason !== undefined ? { unhandled_reason: c.unhandledReason } : {}),
       ...(c.status === 'assigned' && was !== 'assigned' ? { assigned_at: now } : {}),
       ...(c.status === 'closed' && was !== 'closed' ? { closed_at: now } : {}),
     }).where('id', '=', c.id).execute();

@@ -5,6 +5,7 @@ import { classifySmtpFailure } from '../../core/email/redirect.js';
 import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog } from '../../storage/repositories/outbox.js';
 import type { OutboxRow } from '../../storage/schema.js';
 import { startRunner } from '../runner.js';
+import { deliverSentCopy, PermanentDeliveryError, recordReplyOutcome, type DeliveryResult } from './replies.js';
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
 
@@ -17,26 +18,43 @@ export const MAX_DELIVERY_ATTEMPTS = 10;
 export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender?: MailSender } = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'delivery' });
   const sender = opts.sender ?? createMailSender(deps.secrets, deps.config.dataDir);
+  const smtpServerOf = async (accountId: string | null) => (accountId
+    ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
+      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method'])
+      .where('accounts.id', '=', accountId).executeTakeFirst() ?? null
+    : null);
+
+  /** The outbox row's outcome and, for an agent's answer, its state and event: one transaction; events published after commit. */
+  const finish = async (row: OutboxRow, result: DeliveryResult): Promise<void> => {
+    const now = deps.clock();
+    const events = await deps.storage.transaction(async (trx) => {
+      if (result.ok) await markOutboxSent(trx, row.id, now);
+      else await markOutboxFailed(trx, row.id, result.error, result.retryAt);
+      return recordReplyOutcome(trx, row, result, now);
+    });
+    for (const e of events) await deps.bus.publish('events', e);
+  };
+
   const deliver = async (row: OutboxRow): Promise<void> => {
-    const server = row.account_id
-      ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
-        .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method'])
-        .where('accounts.id', '=', row.account_id).executeTakeFirst() ?? null
-      : null;
+    let via: string;
     try {
-      const { via } = await sender.send(server, { from: row.envelope_from, to: JSON.parse(row.envelope_to) as string[] }, row.raw, `${row.id}-${row.kind}`);
-      await markOutboxSent(deps.storage.db, row.id, deps.clock());
-      deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent' });
-      log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
+      ({ via } = row.kind === 'sent_copy'
+        ? await deliverSentCopy(deps, row)
+        : await sender.send(await smtpServerOf(row.account_id), { from: row.envelope_from, to: JSON.parse(row.envelope_to) as string[] }, row.raw, `${row.id}-${row.kind}`));
     } catch (err) {
       const e = err as { responseCode?: number; code?: string; message?: string };
-      const kind = classifySmtpFailure(e);
+      const kind = err instanceof PermanentDeliveryError ? 'permanent' : classifySmtpFailure(e);
       const text = `${kind}: ${e.message ?? String(err)}`;
       const retryAt = kind === 'permanent' || row.attempts >= MAX_DELIVERY_ATTEMPTS ? null : deps.clock() + backoffDelay(row.attempts - 1, { baseMs: 2000, maxMs: 10 * 60_000 });
-      await markOutboxFailed(deps.storage.db, row.id, text, retryAt);
+      await finish(row, { ok: false, error: text, retryAt });
       deps.metrics.outboxSent.inc({ kind: row.kind, result: retryAt === null ? 'failed' : 'retry' });
       log.warn({ outboxId: row.id, error: text, retryAt }, retryAt === null ? 'outbox message failed for good' : 'outbox message will be retried');
+      return;
     }
+    // Outside the catch: a problem recording the success must never be taken for a failed send (and retried).
+    await finish(row, { ok: true });
+    deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent' });
+    log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
   };
 
   const runner = startRunner(async (stopped) => {

@@ -5,6 +5,9 @@ import { m003Routing } from './003-routing.js';
 import { m002Analysis } from './002-analysis.js';
 import { m004ArrivalTime } from './004-arrival-time.js';
 import { m005LoginFailures } from './005-login-failures.js';
+import { m006Answering } from './006-answering.js';
+import { m007AgentActions } from './007-agent-actions.js';
+import { m010LoginAddress } from './010-login-address.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -13,7 +16,10 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '003-routing': m003Routing,
   '004-arrival-time': m004ArrivalTime,
   '005-login-failures': m005LoginFailures,
+  '006-answering': m006Answering,
+  '007-agent-actions': m007AgentActions,
   '002-analysis': m002Analysis,
+  '010-login-address': m010LoginAddress,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -54,6 +54,8 @@ export interface AccountInput {
   returnAddress: string | null;
   alternativeAddresses: string[];
   enabled: boolean;
+  /** IMAP folder for copies of sent answers; absent/null = the special-use \\Sent mailbox. */
+  sentFolder?: string | null;
   /** Route the new entrance to this queue; when absent a queue named after the address is created. */
   queueId?: string | null;
 }
@@ -90,7 +92,7 @@ export async function createAccount(db: Kysely<Database>, input: AccountInput, n
       username: input.username, password_secret: input.passwordSealed, mailbox: input.mailbox, after_import: input.afterImport,
       move_to: input.moveTo, poll_interval_seconds: input.pollIntervalSeconds, smtp_server_id: input.smtpServerId,
       return_address: input.returnAddress?.toLowerCase() ?? null, alternative_addresses: JSON.stringify(input.alternativeAddresses.map((a) => a.toLowerCase())),
-      enabled: input.enabled ? 1 : 0, health_state: input.enabled ? 'starting' : 'disabled', health_last_success_at: null,
+      sent_folder: input.sentFolder ?? null, enabled: input.enabled ? 1 : 0, health_state: input.enabled ? 'starting' : 'disabled', health_last_success_at: null,
       health_last_error: null, health_last_error_at: null, health_updated_at: now, created_at: now, updated_at: now,
     };
     await trx.insertInto('accounts').values(account).execute();
@@ -126,7 +128,7 @@ export function toAccountView(row: AccountRow, entranceId: string | null) {
     id: row.id, address: row.address, protocol: row.protocol, host: row.host, port: row.port, security: row.security,
     username: row.username, passwordSet: row.password_secret !== null, mailbox: row.mailbox, afterImport: row.after_import,
     moveTo: row.move_to, pollIntervalSeconds: row.poll_interval_seconds, smtpServerId: row.smtp_server_id,
-    returnAddress: row.return_address, alternativeAddresses: JSON.parse(row.alternative_addresses) as string[],
+    returnAddress: row.return_address, alternativeAddresses: JSON.parse(row.alternative_addresses) as string[], sentFolder: row.sent_folder ?? null,
     enabled: row.enabled === 1, entranceId,
     health: { state: row.health_state, lastSuccessAt: iso(row.health_last_success_at), lastError: row.health_last_error, lastErrorAt: iso(row.health_last_error_at), updatedAt: iso(row.health_updated_at) },
     createdAt: new Date(row.created_at).toISOString(),

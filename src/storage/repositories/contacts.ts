@@ -7,19 +7,28 @@ export interface ContactFilter {
   /** Only contacts offered or assigned to this agent (agents see their own work). */
   agentId?: string;
   queueId?: string;
+  ids?: string[];
+  /** Assigned contacts only: parked (true) or active (false). */
+  parked?: boolean;
+  /** Newest first (by closing, then creation) instead of queue order. */
+  newestFirst?: boolean;
   limit?: number;
   offset?: number;
 }
 
 const SUMMARY = ['id', 'entrance_id', 'queue_id', 'status', 'subject', 'from_address', 'from_name', 'queued_at', 'agent_id', 'priority', 'created_at', 'assigned_at', 'closed_at', 'message_id',
-  'area_id', 'task_type_id', 'personal_agent_id', 'out_of_hours', 'end_reason', 'routing'] as const;
+  'area_id', 'task_type_id', 'personal_agent_id', 'out_of_hours', 'end_reason', 'routing',
+  'parked', 'parked_at', 'park_remind_at', 'case_number', 'contact_data', 'wrap_up_code', 'unhandled_reason'] as const;
 
 export async function listContacts(db: Kysely<Database>, f: ContactFilter) {
   let q = db.selectFrom('contacts').select(SUMMARY);
   if (f.status) q = q.where('status', '=', f.status);
   if (f.agentId) q = q.where('agent_id', '=', f.agentId);
   if (f.queueId) q = q.where('queue_id', '=', f.queueId);
-  return q.orderBy('queued_at').orderBy('id').limit(f.limit ?? 100).offset(f.offset ?? 0).execute();
+  if (f.ids) q = q.where('id', 'in', f.ids);
+  if (f.parked !== undefined) q = q.where('parked', '=', f.parked ? 1 : 0);
+  q = f.newestFirst ? q.orderBy('closed_at', 'desc').orderBy('created_at', 'desc') : q.orderBy('queued_at');
+  return q.orderBy('id').limit(f.limit ?? 100).offset(f.offset ?? 0).execute();
 }
 
 export type ContactSummaryRow = Awaited<ReturnType<typeof listContacts>>[number];
@@ -48,7 +57,19 @@ export function toContactSummary(r: ContactSummaryRow) {
     queuedAt: iso(r.queued_at), createdAt: iso(r.created_at), assignedAt: iso(r.assigned_at), closedAt: iso(r.closed_at),
     // routing model (issue 3)
     areaId: r.area_id, taskTypeId: r.task_type_id, personalAgentId: r.personal_agent_id, outOfHours: r.out_of_hours === 1, endReason: r.end_reason, routing: r.routing,
+    // agent actions (issue 7)
+    parked: r.parked === 1, parkedAt: iso(r.parked_at ?? null), remindAt: iso(r.park_remind_at ?? null),
+    queueSeconds: r.assigned_at === null ? null : Math.max(0, Math.round((r.assigned_at - r.queued_at) / 1000)),
+    caseNumber: r.case_number === null || r.case_number === undefined ? null : Number(r.case_number),
+    ...categoriesAndLanguage(r.contact_data),
+    wrapUpCode: r.wrap_up_code ?? null, closedUnhandled: !!r.unhandled_reason, unhandledReason: r.unhandled_reason ?? null,
   };
+}
+
+function categoriesAndLanguage(contactData: string): { categories: string[]; language: string | null } {
+  const d = JSON.parse(contactData) as { categories?: unknown; language?: unknown };
+  const categories = Array.isArray(d.categories) ? d.categories.filter((c): c is string => typeof c === 'string') : typeof d.categories === 'string' ? [d.categories] : [];
+  return { categories, language: typeof d.language === 'string' && d.language ? d.language : null };
 }
 
 /** The full contact for the reading window. The HTML is passed in already sanitized by the caller. */

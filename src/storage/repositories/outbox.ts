@@ -13,12 +13,14 @@ export interface OutboxInput {
   envelopeFrom: string;
   envelopeTo: string[];
   raw: Buffer;
+  /** Not before this time (an agent's undo window); default now. */
+  notBefore?: number;
 }
 
 export async function enqueueOutbox(trx: Kysely<Database> | Transaction<Database>, input: OutboxInput, now: number): Promise<number> {
   const row = await trx.insertInto('outbox').values({
     kind: input.kind, contact_id: input.contactId, account_id: input.accountId, envelope_from: input.envelopeFrom,
-    envelope_to: JSON.stringify(input.envelopeTo), raw: input.raw, status: 'pending', attempts: 0, next_attempt_at: now,
+    envelope_to: JSON.stringify(input.envelopeTo), raw: input.raw, status: 'pending', attempts: 0, next_attempt_at: Math.max(now, input.notBefore ?? now),
     last_error: null, claimed_by: null, claim_expires_at: null, created_at: now, sent_at: null,
   }).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
@@ -66,3 +68,9 @@ export const listOutbox = (db: Kysely<Database>, filter: { contactId?: string; s
   if (filter.status) q = q.where('status', '=', filter.status);
   return q.orderBy('id').execute();
 };
+
+/** Cancels a row that has not been handed to a worker yet (an answer's undo). False when it already left or is leaving. */
+export async function cancelPendingOutbox(trx: Kysely<Database> | Transaction<Database>, id: number, reason: string): Promise<boolean> {
+  const r = await trx.updateTable('outbox').set({ status: 'cancelled', last_error: reason }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -22,7 +22,7 @@ export async function loadRoutingConfig(db: Kysely<Database>): Promise<RoutingCo
   for (const a of areas) {
     cfg.areas[a.id] = {
       id: a.id, name: a.name, defaultWrapUpSeconds: wrapUpFromDb(a.default_wrap_up_seconds) ?? 0, followUpPreferredSeconds: a.follow_up_preferred_seconds,
-      noRoutingQueueId: a.no_routing_queue_id ?? '', pauseReasons: JSON.parse(a.pause_reasons) as string[],
+      noRoutingQueueId: a.no_routing_queue_id ?? '', pauseReasons: JSON.parse(a.pause_reasons) as string[], maxParked: a.max_parked,
     } satisfies Area;
   }
   for (const q of queues) {
@@ -35,7 +35,7 @@ export async function loadRoutingConfig(db: Kysely<Database>): Promise<RoutingCo
     } satisfies QueueDef;
   }
   for (const e of entrances) cfg.entrances[e.id] = { id: e.id, areaId: e.area_id, name: e.name, hours: e.hours ? JSON.parse(e.hours) as OpeningHours : null, defaultQueueId: e.fallback_to_queue === 1 ? e.queue_id : null } satisfies EntranceDef;
-  for (const t of taskTypes) cfg.taskTypes[t.id] = { id: t.id, areaId: t.area_id, name: t.name, wrapUpSeconds: wrapUpFromDb(t.wrap_up_seconds) };
+  for (const t of taskTypes) cfg.taskTypes[t.id] = { id: t.id, areaId: t.area_id, name: t.name, wrapUpSeconds: wrapUpFromDb(t.wrap_up_seconds), wrapUpCodes: JSON.parse(t.wrap_up_codes) as string[] };
   cfg.taskTypeRules = ttRules.map((r) => ({ id: r.id, areaId: r.area_id, order: r.position, criteria: JSON.parse(r.criteria) as Criterion[], taskTypeId: r.task_type_id }));
   cfg.routingRules = rules.map((r) => ({ id: r.id, areaId: r.area_id, order: r.position, criteria: JSON.parse(r.criteria) as Criterion[], destinations: JSON.parse(r.destinations) as Destination[] }));
   const bySettings = new Map(settings.map((s) => [s.user_id, s]));

@@ -7,7 +7,7 @@ type Row<T extends keyof Database> = { [K in keyof Database[T]]: Database[T][K] 
 
 export const toAreaView = (a: Row<'areas'>) => ({
   id: a.id, name: a.name, defaultWrapUp: wrapUpFromDb(a.default_wrap_up_seconds) ?? 0, followUpPreferredSeconds: a.follow_up_preferred_seconds,
-  noRoutingQueueId: a.no_routing_queue_id, pauseReasons: JSON.parse(a.pause_reasons) as string[],
+  noRoutingQueueId: a.no_routing_queue_id, pauseReasons: JSON.parse(a.pause_reasons) as string[], maxParked: a.max_parked,
 });
 
 export const toSkillView = (s: Row<'skills'>) => ({ id: s.id, areaId: s.area_id, name: s.name, kind: s.kind });
@@ -22,7 +22,9 @@ export async function queueDefs(db: Kysely<Database>, id?: string) {
   }));
 }
 
-export const toTaskTypeView = (t: Row<'task_types'>) => ({ id: t.id, areaId: t.area_id, name: t.name, wrapUp: wrapUpFromDb(t.wrap_up_seconds) });
+export const toTaskTypeView = (t: Row<'task_types'>) => ({
+  id: t.id, areaId: t.area_id, name: t.name, wrapUp: wrapUpFromDb(t.wrap_up_seconds), wrapUpCodes: JSON.parse(t.wrap_up_codes) as string[],
+});
 
 export async function agentSettingsView(db: Kysely<Database>, userId: string) {
   const u = await db.selectFrom('users').leftJoin('agent_settings', 'agent_settings.user_id', 'users.id')

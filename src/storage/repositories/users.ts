@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, UserRow } from '../schema.js';
+import { LOCKS, type Storage } from '../db.js';
 
 export type Role = 'admin' | 'supervisor' | 'agent';
 
@@ -91,17 +92,49 @@ export async function deleteSession(db: Kysely<Database>, tokenHash: string): Pr
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
 
-// Failed sign-ins, for the login throttle (core/login-throttle.ts).
-export async function recentLoginFailures(db: Kysely<Database>, username: string, since: number): Promise<number[]> {
-  const rows = await db.selectFrom('login_failures').select('at').where('username', '=', username).where('at', '>', since).execute();
-  return rows.map((r) => Number(r.at));
+/** Ends the user's sessions, except the one with `keepTokenHash`. Returns how many ended. */
+export async function endSessions(db: Kysely<Database>, userId: string, keepTokenHash: string | null = null): Promise<number> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepTokenHash) q = q.where('token_hash', '!=', keepTokenHash);
+  const r = await q.executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
-export async function recordLoginFailure(db: Kysely<Database>, username: string, now: number, keepMs: number): Promise<void> {
-  await db.insertInto('login_failures').values({ username, at: now }).execute();
-  await db.deleteFrom('login_failures').where('at', '<', now - keepMs).execute();
+/** Deletes sessions that have expired (they no longer sign anyone in, but held token hashes). Returns how many. */
+export async function purgeExpiredSessions(db: Kysely<Database>, now: number): Promise<number> {
+  const r = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
-export async function clearLoginFailures(db: Kysely<Database>, username: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('username', '=', username).execute();
+// Sign-in attempts, for the login throttle (core/login-throttle.ts). A row is a failed attempt or one in flight.
+export interface AttemptKey { username: string; address: string }
+
+/**
+ * Checks the throttle and records the attempt in one transaction (serialised: BEGIN IMMEDIATE on
+ * SQLite, an advisory lock on PostgreSQL), so parallel guesses cannot all pass one check.
+ * Returns the attempt's id when allowed; the caller deletes it after a right password.
+ */
+export async function reserveSignIn<D extends { allowed: boolean }>(
+  storage: Storage, key: AttemptKey, now: number, windowMs: number,
+  decide: (pairAttempts: number[], addressAttempts: number[]) => D,
+): Promise<D & { attemptId: number | null }> {
+  return storage.transaction(async (trx) => {
+    const rows = await trx.selectFrom('login_failures').select(['username', 'at']).where('address', '=', key.address).where('at', '>', now - windowMs).execute();
+    const pair = await trx.selectFrom('login_failures').select('at').where('username', '=', key.username).where('address', '=', key.address).where('at', '>', now - windowMs).execute();
+    const decision = decide(pair.map((r) => Number(r.at)), rows.map((r) => Number(r.at)));
+    if (!decision.allowed) return { ...decision, attemptId: null };
+    await trx.deleteFrom('login_failures').where('at', '<', now - windowMs).execute();
+    const row = await trx.insertInto('login_failures').values({ username: key.username, address: key.address, at: now }).returning('id').executeTakeFirstOrThrow();
+    return { ...decision, attemptId: Number(row.id) };
+  }, LOCKS.signIn);
+}
+
+/** A right password: the attempt and the earlier failures of this (username, address) pair are forgotten. */
+export async function clearSignInAttempts(db: Kysely<Database>, key: AttemptKey): Promise<void> {
+  await db.deleteFrom('login_failures').where('username', '=', key.username).where('address', '=', key.address).execute();
+}
+
+/** An attempt that was never checked (refused for concurrency) does not count. */
+export async function releaseSignInAttempt(db: Kysely<Database>, attemptId: number): Promise<void> {
+  await db.deleteFrom('login_failures').where('id', '=', attemptId).execute();
 }

@@ -1,5 +1,7 @@
 import type { Deps } from '../../app/deps.js';
-import type { AcdRejection } from '../../core/acd/types.js';
+import { ownEffects } from '../../core/acd/effects.js';
+import type { AcdEffect, AcdEvent, AcdRejection } from '../../core/acd/types.js';
+import { submitAcdEvent } from '../../roles/acd/engine.js';
 import { ApiError } from '../errors.js';
 
 /** Queue-engine rejections as HTTP errors: 403 for someone else's work, 404 unknown, 409 wrong state. */
@@ -17,6 +19,11 @@ const STATUS: Record<AcdRejection['code'], [number, string]> = {
   'agent.no_capacity': [409, 'agent.no_capacity'],
   'agent.not_eligible': [403, 'agent.not_eligible'],
   'agent.pause_reason_unknown': [400, 'agent.pause_reason_unknown'],
+  'contact.park_limit': [409, 'contact.park_limit'],
+  'contact.parked': [409, 'contact.parked'],
+  'contact.not_parked': [409, 'contact.not_parked'],
+  'contact.wrap_up_code_required': [422, 'contact.wrap_up_code_required'],
+  'contact.wrap_up_code_unknown': [422, 'contact.wrap_up_code_unknown'],
 };
 
 export function rejectionToError(r: AcdRejection): ApiError {
@@ -42,4 +49,14 @@ export async function explainRejection(deps: Deps, r: AcdRejection, subject: { o
     return new ApiError(409, 'contact.not_assigned', `contact '${subject.contactId}' is ${contact.status}, not assigned to you`);
   }
   return rejectionToError(r);
+}
+
+/**
+ * Runs an agent's command through the queue engine and answers with that agent's own
+ * effects only (offers to colleagues and their states stay out of the response).
+ */
+export async function runForAgent(deps: Deps, event: AcdEvent, agentId: string, subject: { offerId?: string; contactId?: string }): Promise<{ effects: AcdEffect[] }> {
+  const outcome = await submitAcdEvent(deps, event);
+  if (!outcome.ok) throw await explainRejection(deps, outcome, subject);
+  return { effects: ownEffects(outcome.effects, agentId, subject.contactId ? [subject.contactId] : []) };
 }

@@ -5,7 +5,11 @@ import { submitAcdEvent } from '../../roles/acd/engine.js';
 import { listContacts, toContactSummary } from '../../storage/repositories/contacts.js';
 import { currentUser, requireRole } from '../auth.js';
 import { ApiError, errorBodySchema } from '../errors.js';
-import { agentViewSchema, contactSummarySchema, isoTime, offerViewSchema } from '../schemas.js';
+import { agentViewSchema, contactSummarySchema, isoTime, isoTimeOrNull, offerViewSchema } from '../schemas.js';
+import { servableQueues } from '../../core/acd/serve.js';
+import { DEFAULT_MAX_PARKED } from '../../core/routing/model.js';
+import { withNames } from '../../storage/repositories/desk.js';
+import { loadRoutingConfig } from '../../storage/repositories/routing-config.js';
 import { rejectionToError } from './acd-errors.js';
 
 /** Agent state (Ready / Paused / logged out) and the agent's own work; the supervisors' agent list. */
@@ -17,7 +21,15 @@ const stateBody = z.object({
 
 const myAgentView = agentViewSchema.extend({
   offers: z.array(offerViewSchema).describe('Open offers waiting for my accept or decline'),
-  contacts: z.array(contactSummarySchema).describe('Contacts assigned to me'),
+  contacts: z.array(contactSummarySchema).describe('Contacts assigned to me, active and parked (see parked)'),
+  wrapUpUntil: z.string().nullable().describe('End of wrap-up; null in wrap-up = until I end it'),
+  pendingPause: z.object({ reason: z.string().nullable() }).nullable().describe('A pause that starts when my work (and wrap-up) ends'),
+  inUse: z.number().describe('Capacity units in use: open offers and active (not parked) contacts ("inUse of capacity")'),
+  parkedCount: z.number(), maxParked: z.number().describe("My area's maximum of parked contacts"),
+  areaId: z.string(), pauseReasons: z.array(z.string()).describe("My area's pause reasons ('missed offer' is set by the engine)"),
+  autoAccept: z.boolean(),
+  email: z.string().nullable(), externalClient: z.boolean().describe('I read and answer in my own mail program (a copy is sent to email)'),
+  waitingLists: z.array(z.object({ id: z.string(), name: z.string(), waiting: z.number() })).describe('Waiting lists I may pick from'),
 }).describe('MyAgent');
 
 export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
@@ -26,7 +38,8 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
 
     const agentRow = (userId?: string) => {
       let q = db.selectFrom('users').innerJoin('agent_states', 'agent_states.user_id', 'users.id')
-        .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.capacity', 'agent_states.state', 'agent_states.pause_reason', 'agent_states.state_since'])
+        .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.capacity', 'agent_states.state', 'agent_states.pause_reason', 'agent_states.state_since',
+          'agent_states.wrap_up_until', 'agent_states.pending_pause', 'users.email'])
         .orderBy('users.username');
       if (userId) q = q.where('users.id', '=', userId);
       return q.execute();
@@ -42,10 +55,26 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
       if (!row) throw new ApiError(404, 'agent.not_found', 'You have no agent state; ask an administrator.');
       const offers = await db.selectFrom('offers').selectAll().where('agent_id', '=', userId).where('status', '=', 'open').orderBy('created_at').execute();
       const contacts = await listContacts(db, { agentId: userId, status: 'assigned', limit: 500 });
+      const config = await loadRoutingConfig(db);
+      const def = config.agents[userId];
+      const area = config.areas[def?.areaId ?? 'default'];
+      const lists = servableQueues(config, userId).filter((q) => q.kind === 'waiting-list');
+      const waiting = lists.length
+        ? await db.selectFrom('contacts').select(['queue_id', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'queued').where('personal_agent_id', 'is', null)
+          .where('queue_id', 'in', lists.map((q) => q.id)).groupBy('queue_id').execute()
+        : [];
+      const parkedCount = contacts.filter((c) => c.parked === 1).length;
       return {
         ...toAgentView(row),
         offers: offers.map((o) => ({ id: o.id, contactId: o.contact_id, agentId: o.agent_id, createdAt: isoTime(o.created_at), expiresAt: isoTime(o.expires_at) })),
-        contacts: contacts.map(toContactSummary),
+        contacts: await withNames(db, contacts.map(toContactSummary)),
+        wrapUpUntil: isoTimeOrNull(row.wrap_up_until),
+        pendingPause: row.pending_pause ? JSON.parse(row.pending_pause) as { reason: string | null } : null,
+        inUse: offers.length + contacts.length - parkedCount,
+        parkedCount, maxParked: area?.maxParked ?? DEFAULT_MAX_PARKED,
+        areaId: def?.areaId ?? 'default', pauseReasons: area?.pauseReasons ?? [], autoAccept: def?.autoAccept ?? false,
+        email: row.email, externalClient: !!row.email,
+        waitingLists: lists.map((q) => ({ id: q.id, name: q.name, waiting: Number(waiting.find((w) => w.queue_id === q.id)?.n ?? 0) })),
       };
     };
 

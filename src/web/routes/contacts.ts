@@ -6,6 +6,7 @@ import { extractAttachment } from '../../adapters/mime/parse.js';
 import type { AttachmentInfo } from '../../core/email/types.js';
 import { getContact, listContacts, toContactDetail, toContactSummary } from '../../storage/repositories/contacts.js';
 import { getInboundRaw } from '../../storage/repositories/inbound.js';
+import { withNames } from '../../storage/repositories/desk.js';
 import type { ContactRow, UserRow } from '../../storage/schema.js';
 import { currentUser, isSupervisor, requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
@@ -19,6 +20,8 @@ import { sendDownload } from './download.js';
  */
 const listQuery = z.object({
   status: z.enum(['queued', 'offered', 'assigned', 'closed']).optional(),
+  mine: z.enum(['active', 'parked', 'closed']).optional()
+    .describe('My contacts (for supervisors too): active = assigned to me and not parked, parked, closed (newest first)'),
   ...pageQuery,
 }).strict();
 
@@ -53,8 +56,13 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
     }, async (request) => {
       const user = currentUser(request);
       const q = request.query;
-      const rows = await listContacts(db, { status: q.status, limit: q.limit, offset: q.offset, agentId: isSupervisor(user) ? undefined : user.id });
-      return { contacts: rows.map(toContactSummary) };
+      const mineStatus = q.mine === 'closed' ? 'closed' as const : 'assigned' as const;
+      if (q.mine && q.status && q.status !== mineStatus) throw new ApiError(400, 'request.invalid', `mine=${q.mine} lists ${mineStatus} contacts; drop status or make it ${mineStatus}`);
+      const mine = q.mine === undefined ? {} : {
+        agentId: user.id, status: mineStatus, newestFirst: q.mine === 'closed', ...(q.mine === 'closed' ? {} : { parked: q.mine === 'parked' }),
+      };
+      const rows = await listContacts(db, { status: q.status, limit: q.limit, offset: q.offset, agentId: isSupervisor(user) ? undefined : user.id, ...mine });
+      return { contacts: await withNames(db, rows.map(toContactSummary)) };
     });
 
     app.get('/api/v1/contacts/:id', {
@@ -76,7 +84,8 @@ export function contactRoutes(deps: Deps): FastifyPluginAsyncZod {
         html = clean.html;
         blocked = clean.blockedRemote;
       }
-      return { ...toContactDetail(contact, html), remoteContentBlocked: blocked };
+      const [named] = await withNames(db, [toContactDetail(contact, html)]);
+      return { ...named, remoteContentBlocked: blocked };
     });
 
     app.get('/api/v1/contacts/:id/attachments/:index', {

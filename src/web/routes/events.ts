@@ -4,13 +4,19 @@ import type { WebSocket } from 'ws';
 import type { Deps } from '../../app/deps.js';
 import { sha256 } from '../../adapters/crypto/secrets.js';
 import { sessionUser } from '../../storage/repositories/users.js';
+import { lastEventId, pushedEventsSince } from '../../storage/repositories/events.js';
 import { currentUser, isSupervisor } from '../auth.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 
 /**
- * Live agent events over a WebSocket: every 'events' bus message for this user (all
- * of them for supervisors and admins), pushed as it is published. No polling.
- * A ping every keepAliveMs; a socket that missed a pong, or whose session ended, is closed.
+ * Live agent events over a WebSocket: every pushed event for this user (all of them for
+ * supervisors and admins). Each carries `id`, its event-log id, increasing. A client that
+ * reconnects with ?since=<last id> (or sends {type:"resume", since} first) is sent what it
+ * missed from the event log, then the live stream, without gap or duplicate: the socket
+ * sends events strictly in id order, and a bus message is only the hint to read the log
+ * from the last id sent (so an event published late, or lost with a LISTEN connection,
+ * is still sent in its place). A ping every keepAliveMs; a socket that missed a pong, or
+ * whose session ended, is closed.
  */
 export interface EventsOptions {
   keepAliveMs?: number;
@@ -28,9 +34,14 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
       schema: {
         summary: 'Live events (WebSocket)', tags: ['events'],
         description: 'Upgrade to a WebSocket. Authenticate with the session cookie, an Authorization header or ?token=. '
-          + 'The first message is {type:"hello", user:{id, role}}; then JSON events such as offer.created, offer.withdrawn, '
-          + 'offer.accepted, contact.assigned, contact.closed, contact.requeued and agent.state.',
-        querystring: z.object({ token: z.string().max(200).optional() }).strict(),
+          + 'The first message is {type:"hello", user:{id, role}, lastEventId}; then JSON events {id, type, at, agentId, …} such as offer.created, '
+          + 'offer.withdrawn, offer.accepted, contact.assigned, contact.closed, contact.parked, contact.unparked, contact.park_reminder, '
+          + 'contact.requeued and agent.state, in increasing id order. Reconnect with ?since=<the last id received> (or send '
+          + '{type:"resume", since} as the first message) to receive what was missed first, exactly once.',
+        querystring: z.object({
+          token: z.string().max(200).optional(),
+          since: z.coerce.number().int().min(0).optional().describe('Resume: first replay every event of mine with a greater id'),
+        }).strict(),
         response: { '4xx': errorBodySchema },
       },
       // A plain GET (no Upgrade header) gets an explanation instead of a socket.
@@ -43,11 +54,33 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         const seesAll = isSupervisor(user);
         const log = request.log.child({ ws: 'events', userId: user.id });
 
+        const db = deps.storage.db;
+        const since = (request.query as { since?: number }).since;
+        // Everything is sent from one chain, in id order: the replay first, then each live hint.
+        let lastSent = -1;
+        let sentAny = false;
+        let chain: Promise<void> = Promise.resolve();
+        const enqueue = (step: () => Promise<void>) => {
+          chain = chain.then(step).catch((err: unknown) => log.warn({ err }, 'event replay failed'));
+        };
+        const catchUp = async () => {
+          for (;;) {
+            if (socket.readyState !== socket.OPEN) return;
+            const batch = await pushedEventsSince(db, lastSent, seesAll ? null : user.id);
+            for (const e of batch) {
+              if (e.id <= lastSent) continue;
+              lastSent = e.id;
+              sentAny = true;
+              socket.send(JSON.stringify(e), (err) => { if (err) log.debug({ err }, 'event not delivered'); });
+            }
+            if (batch.length < 500) return;
+          }
+        };
         const unsubscribe = deps.bus.subscribe('events', (payload) => {
-          if (socket.readyState !== socket.OPEN || !payload || typeof payload !== 'object') return;
-          const agentId = (payload as { agentId?: unknown }).agentId;
+          if (!payload || typeof payload !== 'object') return;
+          const { agentId, id } = payload as { agentId?: unknown; id?: unknown };
           if (!seesAll && agentId !== user.id) return;
-          socket.send(JSON.stringify(payload), (err) => { if (err) log.debug({ err }, 'event not delivered'); });
+          enqueue(async () => { if (typeof id !== 'number' || id > lastSent) await catchUp(); });
         });
 
         let alive = true;
@@ -66,9 +99,28 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         const cleanup = () => { clearInterval(keepAlive); unsubscribe(); };
         socket.on('close', cleanup);
         socket.on('error', (err) => { log.debug({ err }, 'socket error'); cleanup(); });
-        socket.on('message', () => { /* clients only listen; commands go through the REST API */ });
+        // Clients only listen (commands go through the REST API), except a first {type:"resume", since}.
+        socket.on('message', (data) => {
+          let msg: { type?: unknown; since?: unknown };
+          try { msg = JSON.parse(data.toString()) as typeof msg; } catch { return; }
+          if (msg?.type !== 'resume' || typeof msg.since !== 'number' || !Number.isInteger(msg.since) || msg.since < 0) return;
+          const resumeFrom = msg.since;
+          enqueue(async () => {
+            if (sentAny) {
+              socket.send(JSON.stringify({ type: 'error', code: 'events.resume_too_late', message: 'resume must come before any event; reconnect with ?since=' }));
+              return;
+            }
+            lastSent = resumeFrom;
+            await catchUp();
+          });
+        });
 
-        socket.send(JSON.stringify({ type: 'hello', user: { id: user.id, role: user.role } }));
+        enqueue(async () => {
+          const last = await lastEventId(db);
+          socket.send(JSON.stringify({ type: 'hello', user: { id: user.id, role: user.role }, lastEventId: last }));
+          lastSent = since ?? last;
+          await catchUp();
+        });
       },
     });
   };

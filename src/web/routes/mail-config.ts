@@ -46,6 +46,7 @@ const newAccountBody = z.object({
   alternativeAddresses: z.array(z.email().max(320)).max(100).default([]),
   enabled: z.boolean().default(true),
   queueId: z.string().min(1).max(200).optional(),
+  sentFolder: z.string().min(1).max(200).optional().describe('IMAP folder for copies of agents\' answers; default: the special-use \\Sent mailbox'),
 }).strict().superRefine((a, ctx) => {
   if (a.afterImport === 'move' && !a.moveTo) {
     ctx.addIssue({ code: 'custom', path: ['moveTo'], message: "required when afterImport is 'move'" });
@@ -109,7 +110,7 @@ export function mailConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
         username: b.username ?? null, passwordSealed: b.password ? deps.secrets.seal(b.password) : null,
         mailbox: b.mailbox, afterImport: b.afterImport, moveTo: b.moveTo ?? null, pollIntervalSeconds: b.pollIntervalSeconds,
         smtpServerId: b.smtpServerId ?? null, returnAddress: b.returnAddress ?? null, alternativeAddresses: b.alternativeAddresses,
-        enabled: b.enabled, queueId: b.queueId ?? null,
+        enabled: b.enabled, queueId: b.queueId ?? null, sentFolder: b.sentFolder ?? null,
       }, deps.clock());
       if (!result.ok) {
         const field = REFERENCE_FIELDS[result.code];

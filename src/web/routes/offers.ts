@@ -1,20 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../app/deps.js';
 import type { AcdEvent } from '../../core/acd/types.js';
-import { submitAcdEvent } from '../../roles/acd/engine.js';
+import { z } from 'zod';
 import { currentUser } from '../auth.js';
 import { errorBodySchema } from '../errors.js';
 import { acdEffectsSchema, idParams } from '../schemas.js';
-import { explainRejection } from './acd-errors.js';
+import { runForAgent } from './acd-errors.js';
 
-/** The agent's commands on offered and assigned work: accept, decline, close. */
+const closeBody = z.object({ wrapUpCode: z.string().trim().min(1).max(100).optional().describe("One of the task type's wrapUpCodes") }).strict();
+
+/** The agent's commands on offered and assigned work: accept, decline, close. Responses carry only the agent's own effects. */
 export function offerRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
-    const run = async (event: AcdEvent, subject: { offerId?: string; contactId?: string }) => {
-      const outcome = await submitAcdEvent(deps, event);
-      if (!outcome.ok) throw await explainRejection(deps, outcome, subject);
-      return { effects: outcome.effects };
-    };
+    const run = (event: AcdEvent & { agentId: string }, subject: { offerId?: string; contactId?: string }) => runForAgent(deps, event, event.agentId, subject);
     const response = { 200: acdEffectsSchema, '4xx': errorBodySchema };
 
     app.post('/api/v1/offers/:id/accept', {
@@ -34,7 +32,11 @@ export function offerRoutes(deps: Deps): FastifyPluginAsyncZod {
     }, async (request) => run({ type: 'offer.decline', offerId: request.params.id, agentId: currentUser(request).id }, { offerId: request.params.id }));
 
     app.post('/api/v1/contacts/:id/close', {
-      schema: { summary: 'Close (end) a contact assigned to me', tags: ['contacts'], params: idParams, response },
-    }, async (request) => run({ type: 'contact.close', contactId: request.params.id, agentId: currentUser(request).id }, { contactId: request.params.id }));
+      schema: {
+        summary: 'Close (end) a contact assigned to me', tags: ['contacts'], params: idParams, body: closeBody.nullish(), response,
+        description: 'With a wrap-up code of the contact\'s task type: required when the task type has codes (422 contact.wrap_up_code_required), '
+          + 'and it must be one of them (422 contact.wrap_up_code_unknown). Stored on the contact and in the contact.closed event. A parked contact may be closed too.',
+      },
+    }, async (request) => run({ type: 'contact.close', contactId: request.params.id, agentId: currentUser(request).id, wrapUpCode: request.body?.wrapUpCode ?? null }, { contactId: request.params.id }));
   };
 }

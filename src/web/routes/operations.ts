@@ -12,7 +12,7 @@ import { sendDownload } from './download.js';
 /** What operators look at when mail goes wrong: the quarantine and the outbox. */
 const outboxQuery = z.object({
   contactId: z.string().min(1).max(200).optional(),
-  status: z.enum(['pending', 'sending', 'sent', 'failed']).optional(),
+  status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']).optional(),
 }).strict();
 
 export function operationsRoutes(deps: Deps): FastifyPluginAsyncZod {

@@ -56,7 +56,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       const now = deps.clock();
       let noRouting = b.noRoutingQueueId ?? null;
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('areas').values({ id, name: b.name, default_wrap_up_seconds: wrapUpToDb(b.defaultWrapUp) ?? 0, follow_up_preferred_seconds: b.followUpPreferredSeconds, no_routing_queue_id: null, pause_reasons: JSON.stringify(b.pauseReasons), created_at: now }).execute();
+        await trx.insertInto('areas').values({ id, name: b.name, default_wrap_up_seconds: wrapUpToDb(b.defaultWrapUp) ?? 0, follow_up_preferred_seconds: b.followUpPreferredSeconds, no_routing_queue_id: null, pause_reasons: JSON.stringify(b.pauseReasons), max_parked: b.maxParked, created_at: now }).execute();
         if (!noRouting) {
           noRouting = randomUUID();
           await trx.insertInto('queues').values({ id: noRouting, name: `No routing (${b.name})`, created_at: now, area_id: id, kind: 'no-routing' }).execute();
@@ -78,6 +78,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
         ...(b.name !== undefined ? { name: b.name } : {}), ...(b.defaultWrapUp !== undefined ? { default_wrap_up_seconds: wrapUpToDb(b.defaultWrapUp) ?? 0 } : {}),
         ...(b.followUpPreferredSeconds !== undefined ? { follow_up_preferred_seconds: b.followUpPreferredSeconds } : {}),
         ...(b.noRoutingQueueId !== undefined ? { no_routing_queue_id: b.noRoutingQueueId } : {}), ...(b.pauseReasons !== undefined ? { pause_reasons: JSON.stringify(b.pauseReasons) } : {}),
+        ...(b.maxParked !== undefined ? { max_parked: b.maxParked } : {}),
       }).where('id', '=', request.params.id).execute();
       await kick();
       return toAreaView(await db.selectFrom('areas').selectAll().where('id', '=', request.params.id).executeTakeFirstOrThrow());
@@ -150,13 +151,14 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       const b = request.body;
       await needArea(b.areaId);
       if (await db.selectFrom('task_types').select('id').where('area_id', '=', b.areaId).where('name', '=', b.name).executeTakeFirst()) throw new ApiError(409, 'task_type.exists', `task type '${b.name}' already exists in this area`);
-      const row = { id: randomUUID(), area_id: b.areaId, name: b.name, wrap_up_seconds: wrapUpToDb(b.wrapUp), created_at: deps.clock() };
+      const row = { id: randomUUID(), area_id: b.areaId, name: b.name, wrap_up_seconds: wrapUpToDb(b.wrapUp), wrap_up_codes: JSON.stringify(b.wrapUpCodes), created_at: deps.clock() };
       await db.insertInto('task_types').values(row).execute();
       return reply.code(201).send(toTaskTypeView(row));
     });
     app.patch('/api/v1/routing/task-types/:id', { preHandler: admin, schema: { summary: 'Change a task type', tags: ['routing'], params: idParams, body: taskTypePatch, response: { 200: taskTypeView, ...err } } }, async (request) => {
       const b = request.body;
-      const r = await db.updateTable('task_types').set({ ...(b.name !== undefined ? { name: b.name } : {}), ...(b.wrapUp !== undefined ? { wrap_up_seconds: wrapUpToDb(b.wrapUp) } : {}) })
+      const r = await db.updateTable('task_types').set({ ...(b.name !== undefined ? { name: b.name } : {}), ...(b.wrapUp !== undefined ? { wrap_up_seconds: wrapUpToDb(b.wrapUp) } : {}),
+        ...(b.wrapUpCodes !== undefined ? { wrap_up_codes: JSON.stringify(b.wrapUpCodes) } : {}) })
         .where('id', '=', request.params.id).executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) throw notFound('task_type', request.params.id);
       return toTaskTypeView(await db.selectFrom('task_types').selectAll().where('id', '=', request.params.id).executeTakeFirstOrThrow());
@@ -214,11 +216,11 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       const e = await db.selectFrom('entrances').selectAll().where('id', '=', id).executeTakeFirst();
       if (!e) throw notFound('entrance', id);
       const hours = e.hours ? JSON.parse(e.hours) as OpeningHours : null;
-      return { id: e.id, name: e.name, areaId: e.area_id, queueId: e.queue_id, fallbackToQueue: e.fallback_to_queue === 1, hours, openNow: isOpen(hours, deps.clock()) };
+      return { id: e.id, name: e.name, areaId: e.area_id, queueId: e.queue_id, fallbackToQueue: e.fallback_to_queue === 1, hours, openNow: isOpen(hours, deps.clock()), signature: e.signature ?? null };
     };
     app.get('/api/v1/routing/entrances/:id', { preHandler: reader, schema: { summary: "An entrance's area, opening hours and fallback", tags: ['routing'], params: idParams, response: { 200: entranceRoutingView, ...err } } },
       async (request) => entranceView(request.params.id));
-    app.patch('/api/v1/routing/entrances/:id', { preHandler: admin, schema: { summary: "Set an entrance's area, opening hours or fallback", tags: ['routing'], description: 'Mail arriving while closed is kept, marked out of hours, and routed when the entrance opens.', params: idParams, body: entrancePatch, response: { 200: entranceRoutingView, ...err } } }, async (request) => {
+    app.patch('/api/v1/routing/entrances/:id', { preHandler: admin, schema: { summary: "Set an entrance's area, opening hours, fallback or signature", tags: ['routing'], description: 'Mail arriving while closed is kept, marked out of hours, and routed when the entrance opens.', params: idParams, body: entrancePatch, response: { 200: entranceRoutingView, ...err } } }, async (request) => {
       const b = request.body;
       await entranceView(request.params.id);
       if (b.areaId) await needArea(b.areaId);
@@ -229,6 +231,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       await db.updateTable('entrances').set({
         ...(b.areaId ? { area_id: b.areaId } : {}), ...(b.hours !== undefined ? { hours: b.hours ? JSON.stringify(b.hours) : null } : {}),
         ...(b.fallbackToQueue !== undefined ? { fallback_to_queue: b.fallbackToQueue ? 1 : 0 } : {}),
+        ...(b.signature !== undefined ? { signature: b.signature?.trim() ? b.signature : null } : {}),
       }).where('id', '=', request.params.id).execute();
       await kick();
       return entranceView(request.params.id);

@@ -21,16 +21,27 @@ export const destinationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('area'), areaId: z.string().min(1) }).strict(),
 ]);
 
-export const areaBody = z.object({
+const areaFields = {
   name,
-  defaultWrapUp: wrapUpSchema.default(0),
-  followUpPreferredSeconds: z.number().int().min(0).max(31_536_000).default(0).describe('How long a follow-up waits for the previous agent'),
-  noRoutingQueueId: z.string().min(1).optional().describe('Default: a no-routing queue is created for the area'),
-  pauseReasons: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  defaultWrapUp: wrapUpSchema,
+  followUpPreferredSeconds: z.number().int().min(0).max(31_536_000).describe('How long a follow-up waits for the previous agent'),
+  noRoutingQueueId: z.string().min(1).describe('Default: a no-routing queue is created for the area'),
+  pauseReasons: z.array(z.string().trim().min(1).max(100)).max(50),
+  maxParked: z.number().int().min(0).max(100).describe('Most contacts one agent of the area may hold parked (default 5)'),
+};
+export const areaBody = z.object({
+  ...areaFields,
+  defaultWrapUp: areaFields.defaultWrapUp.default(0),
+  followUpPreferredSeconds: areaFields.followUpPreferredSeconds.default(0),
+  noRoutingQueueId: areaFields.noRoutingQueueId.optional(),
+  pauseReasons: areaFields.pauseReasons.default([]),
+  maxParked: areaFields.maxParked.default(5),
 }).strict();
-export const areaPatch = areaBody.partial().strict();
+/** A patch changes only the fields it names (no defaults filled in). */
+export const areaPatch = z.object(areaFields).partial().strict();
 export const areaView = z.object({
   id: z.string(), name: z.string(), defaultWrapUp: wrapUpSchema, followUpPreferredSeconds: z.number(), noRoutingQueueId: z.string().nullable(), pauseReasons: z.array(z.string()),
+  maxParked: z.number(),
 }).describe('Area');
 
 export const skillBody = z.object({ areaId: z.string().min(1), name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits and . _ - only'), kind: z.enum(['skill', 'group']).default('skill') }).strict();
@@ -57,9 +68,16 @@ export const queueDefView = z.object({
   priorityTier: z.number(), sortOrder: z.string(), weight: z.number(), agentSelection: z.string(), sl1Minutes: z.number(), sl2Minutes: z.number(),
 }).describe('QueueDefinition');
 
-export const taskTypeBody = z.object({ areaId: z.string().min(1).default('default'), name, wrapUp: wrapUpSchema.nullable().default(null).describe('null = the area default') }).strict();
-export const taskTypePatch = taskTypeBody.partial().strict();
-export const taskTypeView = z.object({ id: z.string(), areaId: z.string(), name: z.string(), wrapUp: wrapUpSchema.nullable() }).describe('TaskType');
+const wrapUpCodes = z.array(z.string().trim().min(1).max(100)).max(100)
+  .refine((codes) => new Set(codes).size === codes.length, 'wrap-up codes must be unique')
+  .describe('Codes the agent chooses from when closing a contact of this type; when there are any, one is required');
+const taskTypeFields = { areaId: z.string().min(1), name, wrapUp: wrapUpSchema.nullable().describe('null = the area default'), wrapUpCodes };
+export const taskTypeBody = z.object({
+  ...taskTypeFields, areaId: taskTypeFields.areaId.default('default'), wrapUp: taskTypeFields.wrapUp.default(null), wrapUpCodes: wrapUpCodes.default([]),
+}).strict();
+/** A patch changes only the fields it names (no defaults filled in). */
+export const taskTypePatch = z.object(taskTypeFields).partial().strict();
+export const taskTypeView = z.object({ id: z.string(), areaId: z.string(), name: z.string(), wrapUp: wrapUpSchema.nullable(), wrapUpCodes: z.array(z.string()) }).describe('TaskType');
 
 export const taskTypeRulesBody = z.object({
   rules: z.array(z.object({ criteria: z.array(criterion).min(1).max(20), taskTypeId: z.string().min(1) }).strict()).max(1000)
@@ -82,9 +100,11 @@ export const entrancePatch = z.object({
   areaId: z.string().min(1).optional(),
   hours: hoursSchema.nullable().optional().describe('null = always open'),
   fallbackToQueue: z.boolean().optional().describe("true: mail matching no routing rule waits in the entrance's queue; false: the area's no-routing queue"),
+  signature: z.string().max(10_000).nullable().optional().describe("Plain text appended to agents' answers sent from this entrance's addresses; variables such as {{agent.name}} are filled. null removes it"),
 }).strict();
 export const entranceRoutingView = z.object({
   id: z.string(), name: z.string(), areaId: z.string(), queueId: z.string(), fallbackToQueue: z.boolean(), hours: hoursSchema.nullable(), openNow: z.boolean(),
+  signature: z.string().nullable(),
 }).describe('EntranceRouting');
 
 export const agentSettingsBody = z.object({

@@ -9,7 +9,7 @@ import { wrapUpToDb } from '../../storage/repositories/routing-config.js';
 import { currentUser, requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
 import { acdEffectsSchema, contactSummarySchema, idParams } from '../schemas.js';
-import { explainRejection } from './acd-errors.js';
+import { explainRejection, runForAgent } from './acd-errors.js';
 import { agentSettingsBody, agentSettingsView as agentSettingsSchema } from './routing-schemas.js';
 
 /**
@@ -42,14 +42,14 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
         summary: 'End or extend my wrap-up', tags: ['agents'], response,
         body: z.object({ action: z.enum(['end', 'extend']), seconds: z.number().int().min(1).max(86_400).optional().describe('extend: seconds to add; omitted = unlimited') }).strict(),
       },
-    }, async (request) => run({ type: 'agent.wrapUp', agentId: currentUser(request).id, action: request.body.action, seconds: request.body.seconds }));
+    }, async (request) => runForAgent(deps, { type: 'agent.wrapUp', agentId: currentUser(request).id, action: request.body.action, seconds: request.body.seconds }, currentUser(request).id, {}));
 
     app.post('/api/v1/contacts/:id/transfer', {
       schema: {
         summary: 'Requeue or transfer a contact assigned to me', tags: ['contacts'], params: idParams, body: target, response,
-        description: "To a queue or a colleague's personal queue; the contact keeps its queue time and I become paused (no wrap-up).",
+        description: "To a queue or a colleague's personal queue (GET /api/v1/transfer-targets lists them); the contact keeps its queue time and I become paused (reason 'requeue', no wrap-up). A parked contact may be transferred too.",
       },
-    }, async (request) => run({ type: 'contact.transfer', contactId: request.params.id, agentId: currentUser(request).id, to: request.body }, { contactId: request.params.id }));
+    }, async (request) => runForAgent(deps, { type: 'contact.transfer', contactId: request.params.id, agentId: currentUser(request).id, to: request.body }, currentUser(request).id, { contactId: request.params.id }));
 
     app.get('/api/v1/agents/me/personal-queue', {
       schema: {
@@ -74,7 +74,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
 
     app.post('/api/v1/waiting-lists/:id/pick/:contactId', {
       schema: { summary: 'Pick a contact from a waiting list', tags: ['waiting-lists'], params: z.object({ id: z.string().min(1).max(200), contactId: z.string().min(1).max(200) }), response },
-    }, async (request) => run({ type: 'contact.pick', queueId: request.params.id, contactId: request.params.contactId, agentId: currentUser(request).id }, { contactId: request.params.contactId }));
+    }, async (request) => runForAgent(deps, { type: 'contact.pick', queueId: request.params.id, contactId: request.params.contactId, agentId: currentUser(request).id }, currentUser(request).id, { contactId: request.params.contactId }));
 
     // Supervisor actions
     app.post('/api/v1/supervisor/contacts/:id/move', {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
 import { hashPassword } from '../../adapters/crypto/secrets.js';
-import { createUser, findUser, listUsers, toUserView } from '../../storage/repositories/users.js';
+import { createUser, endSessions, findUser, listUsers, toUserView } from '../../storage/repositories/users.js';
 import { requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
 import { idParams, roleSchema, userViewSchema } from '../schemas.js';
@@ -50,6 +50,18 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
       const user = await findUser(deps.storage.db, request.params.id);
       if (!user) throw notFound('user', request.params.id);
       return toUserView(user);
+    });
+
+    app.delete('/api/v1/users/:id/sessions', {
+      preHandler: adminOnly,
+      schema: {
+        summary: "End a user's sessions (sign them out everywhere)", tags: ['users'], params: idParams,
+        response: { 200: z.object({ ended: z.number().describe('Sessions ended') }), '4xx': errorBodySchema },
+      },
+    }, async (request) => {
+      const user = await findUser(deps.storage.db, request.params.id);
+      if (!user) throw notFound('user', request.params.id);
+      return { ended: await endSessions(deps.storage.db, user.id) };
     });
   };
 }

@@ -1,0 +1,43 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { WireEvent } from '../../core/acd/wire.js';
+import type { Database } from '../schema.js';
+
+/**
+ * The event log. Every event pushed to agents is first a row here (written in the transaction
+ * that causes it), so its id orders it and a reconnecting socket replays what it missed.
+ * Pushed events must be written under LOCKS.acd on PostgreSQL (the queue engine's transaction
+ * holds it): then ids are allocated in commit order and a reader that sees id n sees every
+ * pushed event before it.
+ */
+export interface AppendEvent {
+  at: number;
+  type: string;
+  contactId: string | null;
+  agentId: string | null;
+  data: unknown;
+  /** The payload to push on the event socket (agentId must equal the row's agent). */
+  push?: WireEvent;
+}
+
+export async function appendEvent(trx: Kysely<Database> | Transaction<Database>, e: AppendEvent): Promise<number> {
+  const row = await trx.insertInto('events').values({
+    at: e.at, type: e.type, contact_id: e.contactId, agent_id: e.agentId, data: JSON.stringify(e.data), push: e.push ? JSON.stringify(e.push) : null,
+  }).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** A pushed event as sent: the wire payload with its log id. */
+export type SentEvent = WireEvent & { id: number };
+
+/** Pushed events after `since`, oldest first; for one agent (their own) or, with agentId null, all of them. */
+export async function pushedEventsSince(db: Kysely<Database>, since: number, agentId: string | null, limit = 500): Promise<SentEvent[]> {
+  let q = db.selectFrom('events').select(['id', 'push']).where('id', '>', since).where('push', 'is not', null);
+  if (agentId !== null) q = q.where('agent_id', '=', agentId);
+  const rows = await q.orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: Number(r.id), ...(JSON.parse(r.push!) as WireEvent) }));
+}
+
+export async function lastEventId(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return row?.id === null || row?.id === undefined ? 0 : Number(row.id);
+}
