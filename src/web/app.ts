@@ -8,6 +8,7 @@ import type { Deps } from '../app/deps.js';
 import { installAuthentication, installRoleConfig, routeRoles, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import type { Role } from '../storage/repositories/users.js';
 import { frameworkError, installErrorHandling } from './errors.js';
+import { installAudit } from './audit.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
@@ -18,6 +19,13 @@ import { contactRoutes } from './routes/contacts.js';
 import { deskRoutes } from './routes/desk.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
+import { mailAdminRoutes } from './routes/mail-admin.js';
+import { auditRoutes } from './routes/audit.js';
+import { tryMailRoutes } from './routes/try-mail.js';
+import { monitorRoutes } from './routes/monitor.js';
+import { statisticsRoutes } from './routes/statistics.js';
+import { createMonitor } from './monitor/compute.js';
+import { createMonitorFeed, type MonitorFeed } from './monitor/feed.js';
 import { offerRoutes } from './routes/offers.js';
 import { operationsRoutes } from './routes/operations.js';
 import { systemRoutes } from './routes/system.js';
@@ -41,6 +49,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered on this app (for the OpenAPI completeness test). */
     switchyardRoutes: RegisteredRoute[];
+    /** The supervisor monitor's figures (shared, cached briefly). */
+    monitor: ReturnType<typeof createMonitor>;
+    /** Coalesced monitor.changed messages for supervisors' sockets. */
+    monitorFeed: MonitorFeed;
   }
 }
 
@@ -48,6 +60,8 @@ export interface WebAppOptions {
   events?: EventsOptions;
   /** The agent desktop's files (tests point this at a fixture). */
   web?: SpaOptions;
+  /** Least time between two monitor.changed messages (ms); default 1000. */
+  monitorIntervalMs?: number;
 }
 
 export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<FastifyInstance> {
@@ -117,11 +131,21 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, deps);
+  installAudit(app, deps);
+  const monitor = createMonitor(deps);
+  app.decorate('monitor', monitor);
+  app.decorate('monitorFeed', createMonitorFeed(deps.bus, { onChange: monitor.invalidate, ...(opts.monitorIntervalMs ? { minIntervalMs: opts.monitorIntervalMs } : {}) }));
+  app.addHook('onClose', async () => app.monitorFeed.close());
 
   await app.register(systemRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(userRoutes(deps));
   await app.register(mailConfigRoutes(deps));
+  await app.register(mailAdminRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(tryMailRoutes(deps));
+  await app.register(monitorRoutes(deps));
+  await app.register(statisticsRoutes(deps));
   await app.register(agentRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));

@@ -194,6 +194,7 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
       // A wrong password: the attempt row stays as the failure.
       if (!user || !ok) throw new ApiError(401, 'auth.invalid_credentials', BAD_LOGIN);
       await clearSignInAttempts(db, key);
+      if (user.disabled === 1) throw new ApiError(403, 'auth.user_disabled', 'This user is disabled; ask an administrator to enable it.');
       const token = newToken();
       const now = deps.clock();
       const ttlMs = deps.config.sessionHours * 3600_000;

@@ -20,7 +20,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   const sender = opts.sender ?? createMailSender(deps.secrets, deps.config.dataDir);
   const smtpServerOf = async (accountId: string | null) => (accountId
     ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
-      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method'])
+      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method', 'smtp_servers.allow_self_signed'])
       .where('accounts.id', '=', accountId).executeTakeFirst() ?? null
     : null);
 

@@ -8,6 +8,7 @@ import { m005LoginFailures } from './005-login-failures.js';
 import { m006Answering } from './006-answering.js';
 import { m007AgentActions } from './007-agent-actions.js';
 import { m010LoginAddress } from './010-login-address.js';
+import { m009Admin } from './009-admin.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '007-agent-actions': m007AgentActions,
   '002-analysis': m002Analysis,
   '010-login-address': m010LoginAddress,
+  '009-admin': m009Admin,
 };
 
 class StaticProvider implements MigrationProvider {
