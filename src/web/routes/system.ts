@@ -30,7 +30,7 @@ function checkMetricsAccess(request: FastifyRequest, token: string | null): void
   }
 }
 
-/** Public, unauthenticated endpoints: the health check, Prometheus metrics (see checkMetricsAccess). (The page at / is the web app: ../spa.ts.) */
+/** Public, unauthenticated endpoints: the health check, Prometheus metrics (see checkMetricsAccess). The page at / is the web app (../spa.ts). */
 export function systemRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/healthz', {

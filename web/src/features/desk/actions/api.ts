@@ -15,5 +15,5 @@ function useContactAction<V>(what: string, call: (v: V) => Promise<unknown>, don
 }
 
 export function useCloseContact(contactId: string) {
-  return useContactAction('Not closed', () => ok(api.POST('/api/v1/contacts/{id}/close', { params: { path: { id: contactId } } })), 'Contact closed');
+  return useContactAction('Not closed', () => ok(api.POST('/api/v1/contacts/{id}/close', { params: { path: { id: contactId } }, body: {} })), 'Contact closed');
 }
