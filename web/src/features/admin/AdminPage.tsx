@@ -5,6 +5,14 @@ import { SmtpServersPage } from './mail/SmtpServersPage';
 import { CategoriesPage } from './analysis/CategoriesPage';
 import { QueuesPage } from './routing/QueuesPage';
 import { RoutingRulesPage } from './routing/RoutingRulesPage';
+import { AreasPage } from './routing/AreasPage';
+import { SkillsPage } from './routing/SkillsPage';
+import { TaskTypesPage } from './routing/TaskTypesPage';
+import { TaskTypeRulesPage } from './routing/TaskTypeRulesPage';
+import { UsersPage } from './users/UsersPage';
+import { QuarantinePage } from './operations/QuarantinePage';
+import { OutboxPage } from './operations/OutboxPage';
+import { AuditPage } from './operations/AuditPage';
 import { ADMIN_SECTIONS } from './sections';
 
 /** The admin console: a side menu of sections, each a page of its own (deep links work). */
@@ -31,6 +39,14 @@ export function AdminPage() {
           <Route path="categories" element={<CategoriesPage />} />
           <Route path="queues" element={<QueuesPage />} />
           <Route path="routing-rules" element={<RoutingRulesPage />} />
+          <Route path="areas" element={<AreasPage />} />
+          <Route path="skills" element={<SkillsPage />} />
+          <Route path="task-types" element={<TaskTypesPage />} />
+          <Route path="task-type-rules" element={<TaskTypeRulesPage />} />
+          <Route path="users" element={<UsersPage />} />
+          <Route path="quarantine" element={<QuarantinePage />} />
+          <Route path="outbox" element={<OutboxPage />} />
+          <Route path="audit" element={<AuditPage />} />
           <Route path="*" element={<Navigate to="accounts" replace />} />
         </Routes>
       </Box>

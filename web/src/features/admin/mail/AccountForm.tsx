@@ -50,7 +50,7 @@ export function AccountForm({ account, onDone }: { account: Account | null; onDo
     finally { setTesting(false); }
   };
 
-  const folders = (test?.folders ?? []).map((f) => ({ value: f.path, label: f.specialUse ? `${f.path} (${f.specialUse})` : f.path }));
+  const folders = (test?.folders ?? []).map((f) => ({ value: f.path, label: f.specialUse ? `${f.path} · ${f.specialUse.replace(/^\\/, '')}` : f.path }));
   const withCurrent = (value: string) => (value && !folders.some((f) => f.value === value) ? [{ value, label: value }, ...folders] : folders);
   const v = form.getValues();
 
