@@ -13,6 +13,7 @@ import { UsersPage } from './users/UsersPage';
 import { QuarantinePage } from './operations/QuarantinePage';
 import { OutboxPage } from './operations/OutboxPage';
 import { AuditPage } from './operations/AuditPage';
+import { EntrancesPage } from './entrances/EntrancesPage';
 import { ADMIN_SECTIONS } from './sections';
 
 /** The admin console: a side menu of sections, each a page of its own (deep links work). */
@@ -47,6 +48,7 @@ export function AdminPage() {
           <Route path="quarantine" element={<QuarantinePage />} />
           <Route path="outbox" element={<OutboxPage />} />
           <Route path="audit" element={<AuditPage />} />
+          <Route path="entrances" element={<EntrancesPage />} />
           <Route path="*" element={<Navigate to="accounts" replace />} />
         </Routes>
       </Box>

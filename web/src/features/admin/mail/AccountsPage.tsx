@@ -6,7 +6,7 @@ import { LoadError, Page } from '../ui/Page';
 import { useAccounts, useDeleteAccount, usePatchAccount, type Account } from './api';
 import { AccountForm } from './AccountForm';
 
-const HEALTH_COLOUR: Record<string, string> = { idle: 'teal', polling: 'teal', listening: 'teal', starting: 'blue', disabled: 'gray', error: 'red', failing: 'red' };
+const HEALTH_COLOUR: Record<string, string> = { idle: 'teal', polling: 'teal', listening: 'teal', starting: 'blue', connecting: 'blue', disabled: 'gray', error: 'red', failing: 'red' };
 
 /** Mail accounts with their health (state, last success, last error) and an enable switch. */
 export function AccountsPage() {

@@ -14,7 +14,8 @@ export const ACCOUNTS_KEY = ['admin', 'accounts'] as const;
 const path = (id: string) => ({ params: { path: { id } } });
 
 export const useSmtpServers = () => useApiQuery(SMTP_KEY, async () => (await ok(api.GET('/api/v1/smtp-servers'))).smtpServers);
-export const useAccounts = () => useApiQuery(ACCOUNTS_KEY, async () => (await ok(api.GET('/api/v1/accounts'))).accounts);
+/** Health changes on its own (connecting, idle, error…): read again every few seconds while shown. */
+export const useAccounts = () => useApiQuery(ACCOUNTS_KEY, async () => (await ok(api.GET('/api/v1/accounts'))).accounts, true, 3_000);
 
 export const useSaveSmtpServer = () => useApiMutation(
   ({ id, body }: { id: string | null; body: SmtpServerBody }) => (id

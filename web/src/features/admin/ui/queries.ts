@@ -2,8 +2,8 @@ import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/
 import { failed } from './notify';
 
 /** A read of the admin API, cached under its key. */
-export function useApiQuery<T>(key: QueryKey, fn: () => Promise<T>, enabled = true) {
-  return useQuery({ queryKey: key, queryFn: fn, enabled });
+export function useApiQuery<T>(key: QueryKey, fn: () => Promise<T>, enabled = true, refetchInterval: number | false = false) {
+  return useQuery({ queryKey: key, queryFn: fn, enabled, refetchInterval });
 }
 
 /** A change: refetches the listed keys afterwards; errors are left to the caller (forms show them by field) unless `toast` names the action. */
