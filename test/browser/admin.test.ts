@@ -34,7 +34,11 @@ describe('admin console and monitor', () => {
     await admin.getByRole('button', { name: 'Sign in' }).click();
     await admin.getByRole('navigation', { name: 'Admin console' }).waitFor();
   }, 120_000);
-  afterEach(({ task }) => { if (task.result?.state === 'fail') console.error(`switchyard output:\n${app?.process.output().slice(-4000)}`); });
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    console.error(`switchyard output:\n${app?.process.output().slice(-4000)}`);
+    await screenshot(admin, `failed-${task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
   afterAll(async () => { await browser?.close().catch(() => undefined); await app?.process.kill('SIGTERM'); await tdb?.drop(); });
 
   it('adds an SMTP server after its connection test shows the server\'s own words', async () => {

@@ -14,6 +14,10 @@ import { QuarantinePage } from './operations/QuarantinePage';
 import { OutboxPage } from './operations/OutboxPage';
 import { AuditPage } from './operations/AuditPage';
 import { EntrancesPage } from './entrances/EntrancesPage';
+import { PatternsPage } from './analysis/PatternsPage';
+import { SettingsPage } from './analysis/SettingsPage';
+import { TemplatesPage } from './analysis/TemplatesPage';
+import { TryMailPage } from './analysis/TryMailPage';
 import { ADMIN_SECTIONS } from './sections';
 
 /** The admin console: a side menu of sections, each a page of its own (deep links work). */
@@ -49,6 +53,10 @@ export function AdminPage() {
           <Route path="outbox" element={<OutboxPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="entrances" element={<EntrancesPage />} />
+          <Route path="patterns" element={<PatternsPage />} />
+          <Route path="templates" element={<TemplatesPage />} />
+          <Route path="analysis-settings" element={<SettingsPage />} />
+          <Route path="try" element={<TryMailPage />} />
           <Route path="*" element={<Navigate to="accounts" replace />} />
         </Routes>
       </Box>

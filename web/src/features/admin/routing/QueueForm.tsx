@@ -23,7 +23,7 @@ export function QueueForm({ queue, onDone }: { queue: Queue | null; onDone: () =
     initialValues: {
       name: queue?.name ?? '', areaId: queue?.areaId ?? '', kind: (queue?.kind ?? 'skill') as Kind, requirement: queue?.requirement ?? '',
       relaxation: (queue?.relaxation ?? []).map((r) => ({ afterSeconds: r.afterSeconds, lowerLevelsBy: r.lowerLevelsBy, drop: r.drop.join(', ') })),
-      priorityTier: queue?.priorityTier ?? 0, sortOrder: (queue?.sortOrder ?? 'longest-waiting') as SortOrder, weight: queue?.weight ?? 1,
+      priorityTier: queue?.priorityTier ?? 1, sortOrder: (queue?.sortOrder ?? 'longest-waiting') as SortOrder, weight: queue?.weight ?? 1,
       agentSelection: (queue?.agentSelection ?? 'longest-idle') as Selection, sl1Minutes: queue?.sl1Minutes ?? 60, sl2Minutes: queue?.sl2Minutes ?? 240,
       longestWaitSeconds: '', slPercent: '',
     },
@@ -77,7 +77,7 @@ export function QueueForm({ queue, onDone }: { queue: Queue | null; onDone: () =
           </Stack>
         </Fieldset>
         <Group grow align="flex-start">
-          <NumberInput label="Priority tier" description="Lower tiers are served first" min={0} {...form.getInputProps('priorityTier')} />
+          <NumberInput label="Priority tier (1-99)" min={1} max={99} {...form.getInputProps('priorityTier')} />
           <NumberInput label="Weight" min={1} {...form.getInputProps('weight')} />
         </Group>
         <Group grow align="flex-start">
