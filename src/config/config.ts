@@ -22,10 +22,13 @@ const envSchema = z.object({
   SWITCHYARD_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   SWITCHYARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
+  SWITCHYARD_ACD_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   SWITCHYARD_UNDO_SEND_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   SWITCHYARD_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/,\s a-z]+$/, 'a comma-separated list of proxy addresses or CIDRs (or loopback)').optional(),
   SWITCHYARD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The address browsers use, e.g. https://switchyard.example.com: its origin is accepted on cookie-authenticated writes and WebSocket upgrades. */
+  SWITCHYARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
 
 export interface Config {
@@ -37,6 +40,8 @@ export interface Config {
     trustProxy: string[] | null;
     /** Bearer token required for /metrics; null = /metrics answers only loopback clients not behind a proxy. */
     metricsToken: string | null;
+    /** The origin of SWITCHYARD_PUBLIC_URL (scheme://host[:port]), or null. */
+    publicOrigin: string | null;
   };
   adminPassword: string | null;
   secretKey: string | null;
@@ -44,6 +49,8 @@ export interface Config {
   instanceId: string;
   offerTimeoutSeconds: number;
   sessionHours: number;
+  /** How long a command from another process waits for the queue engine's leader before 503 acd.unavailable. */
+  acdCommandTimeoutMs: number;
   /** Agent answers: the undo window before a sent answer leaves (0 = off), and the largest upload. */
   answers: { undoSendSeconds: number; maxUploadBytes: number };
 }
@@ -70,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1',
         trustProxy: e.SWITCHYARD_TRUST_PROXY ? e.SWITCHYARD_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean) : null,
         metricsToken: e.SWITCHYARD_METRICS_TOKEN ?? null,
+        publicOrigin: e.SWITCHYARD_PUBLIC_URL ? new URL(e.SWITCHYARD_PUBLIC_URL).origin : null,
       },
       adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
       secretKey: e.SWITCHYARD_SECRET_KEY ?? null,
@@ -77,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       instanceId: e.SWITCHYARD_INSTANCE_ID ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       offerTimeoutSeconds: e.SWITCHYARD_OFFER_TIMEOUT_SECONDS,
       sessionHours: e.SWITCHYARD_SESSION_HOURS,
+      acdCommandTimeoutMs: e.SWITCHYARD_ACD_COMMAND_TIMEOUT_MS,
       answers: { undoSendSeconds: e.SWITCHYARD_UNDO_SEND_SECONDS, maxUploadBytes: e.SWITCHYARD_MAX_UPLOAD_BYTES },
     },
   };

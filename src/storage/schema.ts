@@ -247,6 +247,18 @@ export interface AgentSettingsTable {
 
 export interface LeasesTable { name: string; holder: string; expires_at: number }
 
+/** A command for the queue engine's leader: pending → done (answered, result JSON) or cancelled (its sender gave up). */
+export interface AcdCommandsTable {
+  id: Generated<number>;
+  event: string;
+  status: 'pending' | 'done' | 'cancelled';
+  result: string | null;
+  submitted_by: string;
+  answered_by: string | null;
+  created_at: number;
+  answered_at: number | null;
+}
+
 /** cancelled: an agent's answer taken back (undo) before it left. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
@@ -383,6 +395,43 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  user_id: string | null;
+  username: string | null;
+  object_type: string;
+  object_id: string | null;
+  action: string;
+  before: string | null; // JSON, secrets masked
+  after: string | null; // JSON, secrets masked
+}
+
+export interface StatsIntervalsTable {
+  granularity: '15m' | 'day';
+  dimension: 'queue' | 'entrance' | 'task-type' | 'agent';
+  key: string;
+  start: number;
+  received: number;
+  established: number;
+  re_established: number;
+  closed_unhandled: number;
+  transferred: number;
+  sl1: number;
+  sl2: number;
+  answered: number;
+  queue_ms_sum: number;
+  queue_ms_max: number;
+  handled: number;
+  handle_ms_sum: number;
+  outgoing: number;
+}
+
+export interface StatsContactsTable {
+  contact_id: string;
+  state: string; // JSON ContactTrack
+}
+
 /** Answering (migration 006). */
 export interface AnswerDraftsTable {
   contact_id: string;
@@ -434,43 +483,6 @@ export interface AnswersTable {
   sent_at: number | null;
 }
 
-export interface AuditLogTable {
-  id: Generated<number>;
-  at: number;
-  user_id: string | null;
-  username: string | null;
-  object_type: string;
-  object_id: string | null;
-  action: string;
-  before: string | null; // JSON, secrets masked
-  after: string | null; // JSON, secrets masked
-}
-
-export interface StatsIntervalsTable {
-  granularity: '15m' | 'day';
-  dimension: 'queue' | 'entrance' | 'task-type' | 'agent';
-  key: string;
-  start: number;
-  received: number;
-  established: number;
-  re_established: number;
-  closed_unhandled: number;
-  transferred: number;
-  sl1: number;
-  sl2: number;
-  answered: number;
-  queue_ms_sum: number;
-  queue_ms_max: number;
-  handled: number;
-  handle_ms_sum: number;
-  outgoing: number;
-}
-
-export interface StatsContactsTable {
-  contact_id: string;
-  state: string; // JSON ContactTrack
-}
-
 export interface Database {
   audit_log: AuditLogTable;
   stats_intervals: StatsIntervalsTable;
@@ -509,6 +521,7 @@ export interface Database {
   routing_rules: RoutingRulesTable;
   agent_settings: AgentSettingsTable;
   leases: LeasesTable;
+  acd_commands: AcdCommandsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -8,7 +8,9 @@ import type { Deps } from '../app/deps.js';
 import { installAuthentication, installRoleConfig, routeRoles, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import type { Role } from '../storage/repositories/users.js';
 import { frameworkError, installErrorHandling } from './errors.js';
+import { installOriginCheck } from './csrf.js';
 import { installAudit } from './audit.js';
+import { effectTimesToIso } from './schemas.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
@@ -58,10 +60,10 @@ declare module 'fastify' {
 
 export interface WebAppOptions {
   events?: EventsOptions;
-  /** The agent desktop's files (tests point this at a fixture). */
-  web?: SpaOptions;
   /** Least time between two monitor.changed messages (ms); default 1000. */
   monitorIntervalMs?: number;
+  /** The agent desktop's files (tests point this at a fixture). */
+  web?: SpaOptions;
 }
 
 export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<FastifyInstance> {
@@ -98,6 +100,14 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
     parseJson(request, text, done);
   });
 
+  // Queue-engine effects carry epoch milliseconds; responses show ISO 8601 times everywhere.
+  app.addHook('preSerialization', async (_request, _reply, payload: unknown) => {
+    if (payload && typeof payload === 'object' && Array.isArray((payload as { effects?: unknown }).effects)) {
+      return { ...(payload as object), effects: effectTimesToIso((payload as { effects: unknown[] }).effects) };
+    }
+    return payload;
+  });
+
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
@@ -131,6 +141,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, deps);
+  installOriginCheck(app, deps);
   installAudit(app, deps);
   const monitor = createMonitor(deps);
   app.decorate('monitor', monitor);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { AcdUnavailableError } from '../roles/acd/commands.js';
 import { redactSecrets } from '../observability/logger.js';
 
 /**
@@ -14,6 +15,8 @@ export interface ErrorDetail {
 }
 
 export class ApiError extends Error {
+  /** Sent as Retry-After (seconds) when set: the request may be repeated as it is. */
+  retryAfterSeconds?: number;
   constructor(readonly statusCode: number, readonly code: string, message: string, readonly details?: ErrorDetail[]) {
     super(message);
     this.name = 'ApiError';
@@ -71,12 +74,19 @@ function describeDetails(details: ErrorDetail[]): string {
 
 export function send(reply: FastifyReply, err: ApiError): FastifyReply {
   const body = { error: { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}) } };
+  if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply.code(err.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
 /** Maps anything thrown in the request lifecycle to an ApiError. */
 export function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
+  if (err instanceof AcdUnavailableError) {
+    // Nothing was decided: the queue engine's leader is changing or out of reach. Retry.
+    const e = new ApiError(503, err.code, err.message);
+    e.retryAfterSeconds = err.retryAfterSeconds;
+    return e;
+  }
   const e = err as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(e.validation) && e.validation.length > 0) {
     const details = validationDetails(e.validationContext, e.validation);

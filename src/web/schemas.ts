@@ -87,8 +87,21 @@ export const agentViewSchema = z.object({
 }).describe('Agent');
 
 export const acdEffectsSchema = z.object({
-  effects: z.array(z.looseObject({ type: z.string() })).describe('What the queue engine did, in order'),
+  effects: z.array(z.looseObject({ type: z.string() })).describe('What the queue engine did, in order; times (createdAt, expiresAt, until, wrapUpUntil) are ISO 8601'),
 });
+
+const TIME_KEYS = new Set(['createdAt', 'expiresAt', 'until', 'wrapUpUntil', 'at']);
+
+/** The queue engine's effects with their epoch-millisecond times as ISO 8601 (API responses use ISO times throughout). */
+export function effectTimesToIso(value: unknown, depth = 0): unknown {
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => effectTimesToIso(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = TIME_KEYS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : effectTimesToIso(v, depth + 1);
+  }
+  return out;
+}
 
 export const quarantineViewSchema = z.object({
   id: z.number(), inboundMessageId: z.number().nullable(), accountId: z.string().nullable(), reasonCode: z.string(), reason: z.string(),

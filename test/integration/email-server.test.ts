@@ -91,6 +91,24 @@ for (const dialect of BACKENDS) {
       expect(Buffer.compare(kept.raw, raw)).toBe(0);
     });
 
+    it('a failing quarantine write is retried later, never an escape from the pipeline that aborts the batch', async () => {
+      const orphan = await createAccount(deps.storage.db, {
+        address: 'orphan2@example.test', protocol: 'smtp', host: '127.0.0.1', port: 0, security: 'none', username: null, passwordSealed: null,
+        mailbox: 'INBOX', afterImport: 'seen', moveTo: null, pollIntervalSeconds: 30, smtpServerId: null, returnAddress: null, alternativeAddresses: [], enabled: true,
+      }, Date.now());
+      if (!orphan.ok) throw new Error(orphan.message);
+      await deps.storage.db.updateTable('entrances').set({ account_id: null }).where('id', '=', orphan.entranceId).execute();
+      const stored = await storeInbound(deps.storage, { accountId: orphan.account.id, uidvalidity: null, uid: null, raw: mail('orphan2@example.org', 'Lost too?'), sourceAction: 'none' }, Date.now());
+      // The database refuses the quarantine transaction once (a dropped connection, a full disk).
+      let refusals = 1;
+      const flaky: Deps = { ...deps, storage: { ...deps.storage, transaction: (fn, lock) => (refusals-- > 0 ? Promise.reject(new Error('connection lost')) : deps.storage.transaction(fn, lock)) } };
+      const [msg] = await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000);
+      expect(msg.id).toBe(stored.id);
+      await expect(processInbound(flaky, msg)).resolves.toEqual({ kind: 'retry', error: 'connection lost' });
+      expect((await deps.storage.db.selectFrom('inbound_messages').select('status').where('id', '=', stored.id!).executeTakeFirstOrThrow()).status).toBe('stored');
+      expect(await drain(deps)).toEqual({ quarantined: 1 });
+    });
+
     it('corpus sweep: every message becomes a contact, a duplicate or a quarantine entry, with zero crashes', async () => {
       const entries = corpusEntries();
       if (!entries) { console.warn(corpusAbsentMessage()); return; }

@@ -8,7 +8,7 @@ import { rebuildStatistics, statisticsCursor, updateStatistics } from '../../src
 import type { Storage } from '../../src/storage/db.js';
 
 /**
- * A scripted day of events (the queue engine's own event shapes) gives the expected counts and
+ * A scripted day of events (the queue engine's and the answering's own event shapes) gives the expected counts and
  * service levels: SL1 60 min / SL2 240 min with waits 30, 90, 200, 500 and 10 min at queue A;
  * queue time from the first queue entry, credited to the delivering queue; a transfer with the task
  * type unchanged is re-established, one that changed it is established again. Processing in small
@@ -48,6 +48,14 @@ function script(ids: Ids) {
   routed('c7', '13:20', ids.B, 'transfer', ids.T2);
   assigned('c7', '13:50', ids.y); closed('c7', '14:00', ids.y);
   assigned('c4', '16:20', ids.y); closed('c4', '16:30', ids.y);
+  // c8: routed to B, then closed by its agent as unhandled (spam): no handling time.
+  created('c8', '15:00');
+  routed('c8', '15:00', ids.B, 'rule', null);
+  assigned('c8', '15:05', ids.x);
+  ev.push({ at: at('15:10'), type: 'contact.closed', contact: 'c8', agent: ids.x, data: { type: 'contact.closed', contactId: 'c8', agentId: ids.x, unhandledReason: 'spam' } });
+  // y's answer to c3 leaves from the entrance's address.
+  ev.push({ at: at('12:40'), type: 'answer.state', contact: 'c3', agent: ids.y, data: { answerId: 'a1', contactId: 'c3', agentId: ids.y, state: 'sent' } });
+  ev.push({ at: at('12:39'), type: 'answer.state', contact: 'c3', agent: ids.y, data: { answerId: 'a1', contactId: 'c3', agentId: ids.y, state: 'queued' } });
   return ev.sort((a, b) => a.at - b.at);
 }
 
@@ -82,16 +90,21 @@ for (const dialect of BACKENDS) {
       const y = await seedUser(first, { username: 'y', password: 'y-password', role: 'agent' });
       await seedUser(first, { username: 'sup', password: 'sup-password', role: 'supervisor' });
       ids = { A: 'qa', B: 'qb', E: 'ea', T1: 't1', T2: 't2', x: x.id, y: y.id };
+      await db.insertInto('answers').values({
+        id: 'a1', contact_id: 'c3', case_id: null, agent_id: y.id, entrance_id: 'ea', account_id: null, mode: 'reply', from_address: 'support@example.test',
+        to_addresses: '[]', cc_addresses: '[]', bcc_addresses: '[]', subject: 'Re', html: '', text: '', attachments: '[]', message_id: '<a1@example.test>',
+        outbox_id: null, state: 'sent', reason: null, undo_until: 0, draft: '{}', created_at: now, updated_at: now, sent_at: now,
+      }).execute();
       const events = script(ids);
       // Half the day, processed in batches of 3; then a restart; then the rest.
-      await insertEvents(first.storage, events.slice(0, 15));
+      await insertEvents(first.storage, events.slice(0, 17));
       await updateStatistics(first.storage, 3);
       const cursor = await statisticsCursor(first.storage.db);
       expect(cursor).toBeGreaterThan(0);
       await first.close();
       deps = await makeDeps(tdb);
       expect(await statisticsCursor(deps.storage.db)).toBe(cursor);
-      await insertEvents(deps.storage, events.slice(15));
+      await insertEvents(deps.storage, events.slice(17));
       app = await buildWebApp(deps);
       sup = authed(app, await login(app, 'sup', 'sup-password'));
     });
@@ -104,20 +117,20 @@ for (const dialect of BACKENDS) {
         avgQueueSeconds: 166 * MIN, maxQueueSeconds: 500 * MIN, handled: 3, avgHandlingSeconds: 1000,
       });
       expect(t.qb).toMatchObject({
-        name: 'B', received: 3, established: 2, reEstablished: 1, transferred: 0, closedUnhandled: 0, sl1Percent: 100, sl2Percent: 100,
-        avgQueueSeconds: 100 * MIN, maxQueueSeconds: 240 * MIN, handled: 3, avgHandlingSeconds: 1000,
+        name: 'B', received: 4, established: 3, reEstablished: 1, transferred: 0, closedUnhandled: 1, sl1Percent: 100, sl2Percent: 100,
+        avgQueueSeconds: 4575, maxQueueSeconds: 240 * MIN, handled: 3, avgHandlingSeconds: 1000,
       });
     });
 
     it('per entrance, task type and agent', async () => {
-      expect((await totals('entrance')).ea).toMatchObject({ name: 'support@example.test', received: 7, established: 7, reEstablished: 1, closedUnhandled: 1, handled: 6 });
+      expect((await totals('entrance')).ea).toMatchObject({ name: 'support@example.test', received: 8, established: 8, reEstablished: 1, closedUnhandled: 2, handled: 6, outgoing: 1 });
       const tt = await totals('task-type');
       expect(tt.t1).toMatchObject({ name: 'Billing', established: 3, reEstablished: 1 });
       expect(tt.t2).toMatchObject({ name: 'Refund', established: 1, reEstablished: 0 });
-      expect(tt['(none)']).toMatchObject({ established: 3 });
+      expect(tt['(none)']).toMatchObject({ established: 4 });
       const ag = await totals('agent');
-      expect(ag[ids.x]).toMatchObject({ name: 'x', established: 4, reEstablished: 0, transferred: 2, handled: 2 });
-      expect(ag[ids.y]).toMatchObject({ name: 'y', established: 3, reEstablished: 1, handled: 4 });
+      expect(ag[ids.x]).toMatchObject({ name: 'x', established: 5, reEstablished: 0, transferred: 2, handled: 2, closedUnhandled: 1, outgoing: 0 });
+      expect(ag[ids.y]).toMatchObject({ name: 'y', established: 3, reEstablished: 1, handled: 4, outgoing: 1 });
     });
 
     it('rolls 15-minute rows up to hours and months, and exports CSV', async () => {

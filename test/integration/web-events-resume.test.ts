@@ -121,6 +121,35 @@ for (const dialect of BACKENDS) {
       await drop(bob);
     });
 
+    it('one bus subscription per process fans events out to every socket by agent', async () => {
+      // A second app on the same database whose bus counts 'events' subscriptions.
+      let subscriptions = 0;
+      const bus = { ...deps.bus, subscribe: (topic: Parameters<typeof deps.bus.subscribe>[0], fn: (p: unknown) => void) => { if (topic === 'events') subscriptions++; return deps.bus.subscribe(topic, fn); } };
+      const other = await buildWebApp({ ...deps, bus }, { events: { keepAliveMs: 1000 } });
+      const otherBase = (await other.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
+      try {
+        const socket = async (who: string) => {
+          const c = await connect(`${otherBase}/api/v1/events?token=${encodeURIComponent(tokens[who])}`);
+          await c.next((e) => e.type === 'hello', 'hello');
+          return c;
+        };
+        const [a1, a2, b1, s1] = [await socket('alice'), await socket('alice'), await socket('bob'), await socket('sue')];
+        expect(subscriptions).toBe(1);
+        expect((await submitAcdEvent(deps, { type: 'agent.setState', agentId: aliceId, state: 'logged_out' })).ok).toBe(true);
+        expect((await submitAcdEvent(deps, { type: 'agent.setState', agentId: bobId, state: 'ready' })).ok).toBe(true);
+        const aliceState = (e: Event) => e.type === 'agent.state' && e.agentId === aliceId && (e as Event & { state?: string }).state === 'logged_out';
+        const bobState = (e: Event) => e.type === 'agent.state' && e.agentId === bobId && (e as Event & { state?: string }).state === 'ready';
+        for (const c of [a1, a2, s1]) await c.next(aliceState, "alice's event");
+        for (const c of [b1, s1]) await c.next(bobState, "bob's event");
+        expect(pushed(a1).filter(bobState)).toEqual([]);
+        expect(pushed(a2).filter(bobState)).toEqual([]);
+        expect(pushed(b1).some(aliceState)).toBe(false);
+        expect(pushed(a1).map((e) => e.id)).toEqual(pushed(a2).map((e) => e.id));
+        expectIncreasingIds(pushed(s1));
+        for (const c of [a1, a2, b1, s1]) await drop(c);
+      } finally { await other.close(); }
+    });
+
     it('answers a resume sent after events with an error, and ignores a bad since', async () => {
       const c = await open('alice', '&since=0');
       await c.next((e) => e.type === 'offer.created', 'replayed from the start');
@@ -131,3 +160,25 @@ for (const dialect of BACKENDS) {
     });
   });
 }
+
+describe('pushed event ids follow commit order (postgres)', () => {
+  it('a second writer of a pushed event waits for the first to commit, so no reader sees id n+1 without n', async () => {
+    const tdb = await createTestDatabase('postgres');
+    const deps = await makeDeps(tdb);
+    try {
+      const push = (reason: string) => ({ at: Date.now(), type: 'agent.pauseRequested', contactId: null, agentId: null, data: {}, push: { type: 'agent.pauseRequested', at: new Date().toISOString(), agentId: null, reason } });
+      let firstCommitted = 0;
+      let firstId = 0;
+      const first = deps.storage.transaction(async (trx) => {
+        firstId = await appendEvent(trx, push('first'));
+        await new Promise((r) => setTimeout(r, 400));
+        firstCommitted = Date.now();
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const second = deps.storage.transaction((trx) => appendEvent(trx, push('second')).then((id) => ({ id, at: Date.now() })));
+      const [, s] = await Promise.all([first, second]);
+      expect(s.at).toBeGreaterThanOrEqual(firstCommitted);
+      expect(s.id).toBeGreaterThan(firstId);
+    } finally { await deps.close(); await tdb.drop(); }
+  });
+});

@@ -10,7 +10,8 @@
  * - queue time: from the first queue entry (or the entrance opening, for mail held out of hours) to
  *   the delivery, all of it credited to the delivering queue; SL1/SL2 count established contacts
  *   whose queue time is within the queue's thresholds.
- * - closed unhandled: ended by routing (end destination, forwarding) or closed without an agent.
+ * - closed unhandled: ended by routing (end destination, forwarding), or closed by the agent as unhandled.
+ * - outgoing: agents' answers sent, per entrance of the From address and per agent (answer.state 'sent').
  * - transferred: left a queue (or an agent) by a transfer or a supervisor's move.
  * - handled / handling time: from assignment to close, credited to the queue that delivered it.
  */
@@ -133,6 +134,17 @@ export function applyEvent(track: ContactTrack | null, e: StatEvent, queues: Rec
     }
     case 'contact.closed': {
       if (!t || t.assignedAt === null) return { track: t, increments: inc };
+      if (str(e.data.unhandledReason)) {
+        // Closed by its agent without handling it (e.g. spam): an unhandled close, not handling time.
+        const counters = { closed_unhandled: 1 };
+        add('queue', t.assignedQueueId, e.at, counters);
+        add('entrance', t.entranceId, e.at, counters);
+        add('task-type', t.taskTypeId ?? NO_TASK_TYPE, e.at, counters);
+        add('agent', t.agentId, e.at, counters);
+        t.assignedAt = null;
+        t.ended = true;
+        return { track: t, increments: inc };
+      }
       const counters = { handled: 1, handle_ms_sum: Math.max(0, e.at - t.assignedAt) };
       add('queue', t.assignedQueueId, e.at, counters);
       add('entrance', t.entranceId, e.at, counters);
@@ -152,9 +164,11 @@ export function applyEvent(track: ContactTrack | null, e: StatEvent, queues: Rec
       t.ended = true;
       return { track: t, increments: inc };
     }
-    case 'outgoing.queued': case 'answer.sent': case 'reply.sent': {
-      // An answer sent from an entrance's address (the answering helper records the entrance of the From address).
+    case 'answer.state': {
+      // An agent's answer left through SMTP: counted per entrance of its From address (the storage layer adds entranceId) and per agent.
+      if (e.data.state !== 'sent') return { track: t, increments: inc };
       add('entrance', str(e.data.entranceId), e.at, { outgoing: 1 });
+      add('agent', str(e.data.agentId) ?? e.agentId, e.at, { outgoing: 1 });
       return { track: t, increments: inc };
     }
     default:

@@ -5,7 +5,7 @@ import { decide, nextDue } from '../../core/acd/decide.js';
 import { effectSubjects } from '../../core/acd/effects.js';
 import { toWireEvent } from '../../core/acd/wire.js';
 import { appendEvent, type SentEvent } from '../../storage/repositories/events.js';
-import type { AcdEffect, AcdEvent, AcdRejection, AcdSettings } from '../../core/acd/types.js';
+import type { AcdEffect, AcdEvent, AcdRejection, AcdSettings, Decision } from '../../core/acd/types.js';
 import { composeRedirect } from '../../core/email/redirect.js';
 import { formatCaseTag } from '../../core/analysis/threading.js';
 import { getAnalysisSettings } from '../../storage/repositories/analysis-config.js';
@@ -14,13 +14,17 @@ import { LOCKS } from '../../storage/db.js';
 import { enqueueOutbox } from '../../storage/repositories/outbox.js';
 import type { Database } from '../../storage/schema.js';
 import { loadSnapshot, persistDecision } from './snapshot.js';
+import { validLeaseHolder } from './leader.js';
+import { leaderFor, NotLeaderError } from './memory.js';
+import { LeaderElsewhereError, sendToLeader } from './commands.js';
 
 /**
- * The queue engine's shell. Any role may submit an event (the web role submits agent
- * commands, the ACD role submits arrivals and timer ticks): one transaction, under the
- * ACD advisory lock on PostgreSQL, loads the snapshot, runs the pure decide(), persists
- * the new state, the event log and any outbox rows; after commit it publishes the
- * effects so the web role can push them to agents.
+ * The queue engine's shell. The leader (memory.ts) keeps the open state in memory and applies
+ * events one at a time; each decision's rows, event-log entries and outbox rows are written in one
+ * transaction (persistAll) and its effects published after commit (publishAll). Any role may
+ * submit an event: in the leader's process it goes straight to the leader, from another process
+ * over the command table (commands.ts), and while no process leads at all it is decided once on
+ * fresh state from the database under the ACD lock (decideOnce).
  */
 export type AcdOutcome = { ok: true; effects: AcdEffect[]; nextDue: number | null } | ({ ok: false } & AcdRejection);
 
@@ -31,26 +35,59 @@ export function acdSettings(deps: Deps): AcdSettings {
 }
 
 export async function submitAcdEvent(deps: Deps, event: AcdEvent): Promise<AcdOutcome> {
+  const leader = leaderFor(deps.storage);
+  if (leader?.leading) {
+    try { return await leader.apply(deps, event); } catch (err) { if (!(err instanceof NotLeaderError)) throw err; }
+  }
+  try {
+    return await decideOnce(deps, event);
+  } catch (err) {
+    if (!(err instanceof LeaderElsewhereError)) throw err;
+    return sendToLeader(deps, event, err.holder);
+  }
+}
+
+/**
+ * No process leads (no ACD role running, or between a leader's death and the takeover): one
+ * decision on state loaded from the database, under the ACD lock and only while no lease is valid,
+ * so it can never overlap a leader's decisions; a leader that takes over afterwards loads it.
+ */
+export async function decideOnce(deps: Deps, event: AcdEvent): Promise<AcdOutcome> {
   const now = deps.clock();
   const outcome = await deps.storage.transaction(async (trx) => {
+    const holder = await validLeaseHolder(trx, Date.now());
+    if (holder) throw new LeaderElsewhereError(holder);
     const state = await loadSnapshot(trx, acdSettings(deps), now);
     const before = new Map(Object.values(state.contacts).map((c) => [c.id, c.status as string]));
     const decision = decide(state, event, now);
     if (decision.rejected) return { ok: false as const, ...decision.rejected };
-    await persistDecision(trx, decision, now, before);
-    let outbox = false;
-    const pushed: SentEvent[] = [];
-    for (const effect of decision.effects) {
-      pushed.push(await logEffect(trx, effect, now));
-      outbox = (await persistEffect(deps, trx, effect, now)) || outbox;
-    }
-    return { ok: true as const, effects: decision.effects, nextDue: nextDue(decision.state), outbox, pushed };
+    const written = await persistAll(deps, trx, decision, now, before);
+    return { ok: true as const, effects: decision.effects, nextDue: nextDue(decision.state), ...written };
   }, LOCKS.acd);
   if (!outcome.ok) return outcome;
-  // Agent-facing events on the bus, each with its event-log id: the web role pushes them over the WebSocket.
-  for (const e of outcome.pushed) await deps.bus.publish('events', e);
-  if (outcome.outbox) await deps.bus.publish('outbox');
+  await publishAll(deps, outcome);
   return { ok: true, effects: outcome.effects, nextDue: outcome.nextDue };
+}
+
+/** What a decision wrote: the pushed events with their event-log ids, and whether an outbox row was written. */
+export interface Written { pushed: SentEvent[]; outbox: boolean }
+
+/** One decision's records, event-log entries and outbox rows, in the caller's transaction. */
+export async function persistAll(deps: Deps, trx: Transaction<Database>, decision: Decision, now: number, before: ReadonlyMap<string, string>): Promise<Written> {
+  await persistDecision(trx, decision, now, before);
+  let outbox = false;
+  const pushed: SentEvent[] = [];
+  for (const effect of decision.effects) {
+    pushed.push(await logEffect(trx, effect, now));
+    outbox = (await persistEffect(deps, trx, effect, now)) || outbox;
+  }
+  return { pushed, outbox };
+}
+
+/** After commit: the agent-facing events on the bus, each with its event-log id (the web role pushes them over the WebSocket), and a wake-up for the outbox worker. */
+export async function publishAll(deps: Deps, written: Written): Promise<void> {
+  for (const e of written.pushed) await deps.bus.publish('events', e);
+  if (written.outbox) await deps.bus.publish('outbox');
 }
 
 /** Records the effect in the event log, with the payload pushed to agents. */

@@ -1,44 +1,85 @@
 import type { Deps, StopRole } from '../../app/deps.js';
-import { submitAcdEvent } from './engine.js';
+import { answerCommands, pruneCommands } from './commands.js';
+import { AcdLeader } from './memory.js';
 import { releaseLead, tryLead } from './leader.js';
 import { startRunner } from '../runner.js';
 
 /**
- * The ACD role: runs the queue engine on arrivals ('acd' bus hints) and on its timers
- * (offer expiry, wrap-up, escalation, relaxation, opening hours). Runs are serialised and
- * coalesced: any number of hints while a run is in progress cause exactly one more run.
- * A periodic sweep covers lost hints and renews the leader lease: on PostgreSQL only the
- * lease holder runs (the others stand by and take over within lease + sweep, under 10 s).
+ * The ACD role: the queue engine's leader (memory.ts) while this instance holds the lease, on
+ * either backend; a standby otherwise, taking over when the lease expires (under 10 s). The leader
+ * loads the open state once when it takes the lease; it then decides arrivals ('acd' bus hints and
+ * hand-offs), commands (in-process, or from other processes over the command table) and its
+ * timers (offer expiry, wrap-up, escalation, relaxation, opening hours). A periodic sweep renews
+ * the lease and covers lost hints. A lease that lapsed (a long pause) means another instance may
+ * have decided meanwhile: the state is reloaded.
  */
 export const LEASE_MS = 6000;
 
 export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'acd' });
   const me = deps.config.instanceId;
-  const single = deps.storage.dialect === 'sqlite';
-  let leader = single;
+  const leader = new AcdLeader(deps, me);
+  let leaseUntil = 0;
+  let lastPrune = 0;
+
+  const renew = async (): Promise<boolean> => {
+    const now = Date.now();
+    const was = leader.leading;
+    const ok = await tryLead(deps.storage.db, me, now, LEASE_MS);
+    if (ok && (!was || now >= leaseUntil)) leader.invalidate(); // new, or lapsed: load from the database
+    leader.leading = ok;
+    if (ok) { leaseUntil = now + LEASE_MS; leader.register(); } else { leader.invalidate(); leader.unregister(); }
+    if (ok !== was) log.info({ instance: me }, ok ? 'queue engine: leader' : 'queue engine: standing by');
+    return ok;
+  };
+
+  // Lead at once when nobody does, so commands submitted right after the start reach this leader.
+  await renew();
+
+  // One pass over the command table at a time; calls during a pass cause exactly one more.
+  let answering: Promise<void> | null = null;
+  let answerAgain = false;
+  const answer = (): Promise<void> => {
+    if (answering) { answerAgain = true; return answering; }
+    answering = (async () => {
+      try { do { answerAgain = false; await answerCommands(deps, leader); } while (answerAgain && leader.leading); } finally { answering = null; }
+    })();
+    return answering;
+  };
 
   const runner = startRunner(async () => {
-    if (!single) {
-      const was = leader;
-      leader = await tryLead(deps.storage.db, me, deps.clock(), LEASE_MS);
-      if (leader !== was) log.info({ instance: me }, leader ? 'queue engine: leader' : 'queue engine: standing by');
+    if (Date.now() >= leaseUntil - LEASE_MS / 2 || !leader.leading) {
+      if (!await renew()) return;
     }
-    if (!leader) return;
-    const out = await submitAcdEvent(deps, { type: 'tick' });
+    await leader.load();
+    await leader.sweep();
+    if (deps.storage.dialect === 'postgres') {
+      await answer();
+      if (Date.now() - lastPrune > 600_000) { lastPrune = Date.now(); await pruneCommands(deps, Date.now()); }
+    }
+    const out = await leader.apply(deps, { type: 'tick' });
     if (out.ok) runner.at(out.nextDue);
   }, {
     bus: deps.bus, topic: 'acd', sweepMs: opts.sweepMs ?? 2000, clock: deps.clock,
     onError: (err) => log.error({ err }, 'queue engine run failed'),
-    // Under a burst of arrivals each run reads the open state: holding the next run for three
-    // times as long as the last one took keeps the engine to about a quarter of the process,
-    // while a single arrival after a quiet spell is still decided at once.
-    pace: (ms) => Math.min(1000, 3 * ms),
+  });
+  // Commands from other processes are answered at once, between the runner's runs.
+  const unsubscribe = deps.bus.subscribe('acd-command', () => {
+    if (leader.leading) answer().catch((err) => log.error({ err }, 'answering commands failed'));
+  });
+  // Routing configuration changed (any process): the next decision uses it.
+  const unsubscribeConfig = deps.bus.subscribe('config', (p) => {
+    const scope = (p as { scope?: string } | null)?.scope;
+    if (scope === undefined || scope === 'routing') leader.invalidate();
   });
   log.info('queue engine started');
   return async () => {
+    unsubscribe();
+    unsubscribeConfig();
     await runner.stop();
-    if (!single && leader) await releaseLead(deps.storage.db, me).catch(() => undefined);
+    leader.leading = false;
+    leader.unregister();
+    await releaseLead(deps.storage.db, me).catch(() => undefined);
     log.info('queue engine stopped');
   };
 }

@@ -28,15 +28,16 @@ export async function processInbound(deps: Deps, msg: InboundMessageRow): Promis
   try {
     const entrance = await deps.storage.db.selectFrom('entrances').select(['id', 'name', 'queue_id', 'account_id'])
       .where('account_id', '=', msg.account_id).executeTakeFirst() as EntranceRef | undefined;
-    if (!entrance) return quarantine(deps, msg, 'entrance.missing', `account ${msg.account_id} has no entrance`);
+    if (!entrance) return await quarantine(deps, msg, 'entrance.missing', `account ${msg.account_id} has no entrance`);
     const limit = await getMaxMessageBytes(deps.storage.db, msg.account_id);
     if (msg.size > limit) return await quarantineTooLarge(deps, msg, entrance, limit);
     const parsed = await parseEmail(msg.raw);
-    if (!parsed.ok) return quarantine(deps, msg, parsed.code, parsed.reason);
+    if (!parsed.ok) return await quarantine(deps, msg, parsed.code, parsed.reason);
     return await createContact(deps, msg, parsed.email, entrance);
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
-    if (msg.attempts >= MAX_ATTEMPTS) return quarantine(deps, msg, 'pipeline.failed', `failed ${msg.attempts} times; last error: ${error}`);
+    // Even this write may fail (the database is away): the claim then expires and the message is tried again.
+    if (msg.attempts >= MAX_ATTEMPTS) return await quarantine(deps, msg, 'pipeline.failed', `failed ${msg.attempts} times; last error: ${error}`).catch((e: unknown) => ({ kind: 'retry' as const, error: e instanceof Error ? e.message : String(e) }));
     await deps.storage.db.updateTable('inbound_messages').set({ status: 'stored', error, claimed_by: null, claim_expires_at: null })
       .where('id', '=', msg.id).where('claimed_by', '=', deps.config.instanceId).execute().catch(() => undefined);
     return { kind: 'retry', error };

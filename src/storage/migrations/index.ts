@@ -5,6 +5,7 @@ import { m003Routing } from './003-routing.js';
 import { m002Analysis } from './002-analysis.js';
 import { m004ArrivalTime } from './004-arrival-time.js';
 import { m005LoginFailures } from './005-login-failures.js';
+import { m008AcdCommands } from './008-acd-commands.js';
 import { m006Answering } from './006-answering.js';
 import { m007AgentActions } from './007-agent-actions.js';
 import { m010LoginAddress } from './010-login-address.js';
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '006-answering': m006Answering,
   '007-agent-actions': m007AgentActions,
   '002-analysis': m002Analysis,
+  '008-acd-commands': m008AcdCommands,
   '010-login-address': m010LoginAddress,
   '009-admin': m009Admin,
 };

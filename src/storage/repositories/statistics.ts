@@ -39,11 +39,18 @@ export async function processStatisticsBatch(storage: Storage, batchSize = 5000)
       for (const f of found) tracks.set(f.contact_id, JSON.parse(f.state) as ContactTrack);
     }
     const existed = new Set(tracks.keys());
+    // answer.state events name the answer; its entrance (that of the From address) is on the answer.
+    const answerIds = [...new Set(rows.filter((r) => r.type === 'answer.state').map((r) => (JSON.parse(r.data) as { answerId?: string }).answerId).filter((a): a is string => !!a))];
+    const entranceOfAnswer = new Map<string, string | null>();
+    for (let i = 0; i < answerIds.length; i += 500) {
+      for (const a of await trx.selectFrom('answers').select(['id', 'entrance_id']).where('id', 'in', answerIds.slice(i, i + 500)).execute()) entranceOfAnswer.set(a.id, a.entrance_id);
+    }
     const queues = await queueThresholds(trx);
     const increments: Increment[] = [];
     for (const r of rows) {
       let data: Record<string, unknown>;
       try { data = JSON.parse(r.data) as Record<string, unknown>; } catch { data = {}; }
+      if (r.type === 'answer.state' && typeof data.answerId === 'string') data.entranceId = entranceOfAnswer.get(data.answerId) ?? null;
       const e: StatEvent = { id: Number(r.id), at: Number(r.at), type: r.type, contactId: r.contact_id, agentId: r.agent_id, data };
       const out = applyEvent(r.contact_id ? tracks.get(r.contact_id) ?? null : null, e, queues);
       if (r.contact_id && out.track) tracks.set(r.contact_id, out.track);
@@ -109,12 +116,4 @@ export async function readIntervals(db: Kysely<Database>, q: { granularity: '15m
     for (const c of COUNTER_NAMES) counters[c] = Number(r[c]);
     return { key: r.key, start: Number(r.start), counters };
   });
-}
-
-/** Outgoing replies per entrance of the sending account, from the outbox (until answers record their entrance as events). */
-export async function outgoingReplies(db: Kysely<Database>, from: number, to: number): Promise<Array<{ entranceId: string; at: number }>> {
-  const rows = await db.selectFrom('outbox').innerJoin('entrances', 'entrances.account_id', 'outbox.account_id')
-    .select(['entrances.id as entrance_id', 'outbox.created_at']).where('outbox.kind', '=', 'reply')
-    .where('outbox.created_at', '>=', from).where('outbox.created_at', '<', to).execute();
-  return rows.map((r) => ({ entranceId: r.entrance_id, at: Number(r.created_at) }));
 }

@@ -172,6 +172,7 @@ export async function setPasswordHash(db: Kysely<Database>, id: string, password
   return Number(r.numUpdatedRows) > 0;
 }
 
+
 export async function countAdmins(db: Kysely<Database>, exceptId: string): Promise<number> {
   const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('role', '=', 'admin').where('disabled', '=', 0).where('id', '!=', exceptId).executeTakeFirstOrThrow();

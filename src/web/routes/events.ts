@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import type { Deps } from '../../app/deps.js';
 import { sha256 } from '../../adapters/crypto/secrets.js';
 import { sessionUser } from '../../storage/repositories/users.js';
-import { lastEventId, pushedEventsSince } from '../../storage/repositories/events.js';
+import { eventHub, type HubClient } from '../event-hub.js';
 import { currentUser, isSupervisor } from '../auth.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 
@@ -36,8 +36,7 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         description: 'Upgrade to a WebSocket. Authenticate with the session cookie, an Authorization header or ?token=. '
           + 'The first message is {type:"hello", user:{id, role}, lastEventId}; then JSON events {id, type, at, agentId, …} such as offer.created, '
           + 'offer.withdrawn, offer.accepted, contact.assigned, contact.closed, contact.parked, contact.unparked, contact.park_reminder, '
-          + 'contact.requeued and agent.state, in increasing id order. Supervisors and admins also get '
-          + '{type:"monitor.changed", at, queues, agents, events} at most every second after changes (then read GET /api/v1/monitor). Reconnect with ?since=<the last id received> (or send '
+          + 'contact.requeued, agent.state and answer.state {answerId, contactId, state, reason?}, in increasing id order. Supervisors and admins also get {type:"monitor.changed", at, queues, agents, events} at most every second after changes (then read GET /api/v1/monitor). Reconnect with ?since=<the last id received> (or send '
           + '{type:"resume", since} as the first message) to receive what was missed first, exactly once.',
         querystring: z.object({
           token: z.string().max(200).optional(),
@@ -55,34 +54,18 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         const seesAll = isSupervisor(user);
         const log = request.log.child({ ws: 'events', userId: user.id });
 
-        const db = deps.storage.db;
         const since = (request.query as { since?: number }).since;
-        // Everything is sent from one chain, in id order: the replay first, then each live hint.
-        let lastSent = -1;
+        // One subscription per process (the hub) sends this socket its events, each turned into text once.
+        const hub = eventHub(deps, (err) => log.warn({ err }, 'event fan-out failed'));
         let sentAny = false;
-        let chain: Promise<void> = Promise.resolve();
-        const enqueue = (step: () => Promise<void>) => {
-          chain = chain.then(step).catch((err: unknown) => log.warn({ err }, 'event replay failed'));
+        const client: HubClient = {
+          agentId: seesAll ? null : user.id,
+          lastSent: Number.MAX_SAFE_INTEGER, // nothing live until hello and the replay are sent
+          isOpen: () => socket.readyState === socket.OPEN,
+          send: (text) => { sentAny = true; socket.send(text, (err) => { if (err) log.debug({ err }, 'event not delivered'); }); },
         };
-        const catchUp = async () => {
-          for (;;) {
-            if (socket.readyState !== socket.OPEN) return;
-            const batch = await pushedEventsSince(db, lastSent, seesAll ? null : user.id);
-            for (const e of batch) {
-              if (e.id <= lastSent) continue;
-              lastSent = e.id;
-              sentAny = true;
-              socket.send(JSON.stringify(e), (err) => { if (err) log.debug({ err }, 'event not delivered'); });
-            }
-            if (batch.length < 500) return;
-          }
-        };
-        const unsubscribe = deps.bus.subscribe('events', (payload) => {
-          if (!payload || typeof payload !== 'object') return;
-          const { agentId, id } = payload as { agentId?: unknown; id?: unknown };
-          if (!seesAll && agentId !== user.id) return;
-          enqueue(async () => { if (typeof id !== 'number' || id > lastSent) await catchUp(); });
-        });
+        const leave = hub.join(client);
+        const unsubscribe = () => leave();
 
         let alive = true;
         socket.on('pong', () => { alive = true; });
@@ -110,21 +93,21 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
           try { msg = JSON.parse(data.toString()) as typeof msg; } catch { return; }
           if (msg?.type !== 'resume' || typeof msg.since !== 'number' || !Number.isInteger(msg.since) || msg.since < 0) return;
           const resumeFrom = msg.since;
-          enqueue(async () => {
+          void hub.run(async () => {
             if (sentAny) {
               socket.send(JSON.stringify({ type: 'error', code: 'events.resume_too_late', message: 'resume must come before any event; reconnect with ?since=' }));
               return;
             }
-            lastSent = resumeFrom;
-            await catchUp();
+            client.lastSent = resumeFrom;
+            await hub.replay(client);
           });
         });
 
-        enqueue(async () => {
-          const last = await lastEventId(db);
+        void hub.run(async () => {
+          const last = await hub.lastEventId();
           socket.send(JSON.stringify({ type: 'hello', user: { id: user.id, role: user.role }, lastEventId: last }));
-          lastSent = since ?? last;
-          await catchUp();
+          client.lastSent = since ?? last;
+          await hub.replay(client);
         });
       },
     });

@@ -25,7 +25,8 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
     const admin = requireRole('admin');
     const reader = requireRole('admin', 'supervisor');
     const err = { '4xx': errorBodySchema };
-    const kick = () => deps.bus.publish('acd', { config: true });
+    // Every process's cached routing configuration (the queue engine's leader) is dropped; the engine re-routes.
+    const kick = async () => { await deps.bus.publish('config', { scope: 'routing' }); await deps.bus.publish('acd', { config: true }); };
     const areaExists = async (id: string) => !!(await db.selectFrom('areas').select('id').where('id', '=', id).executeTakeFirst());
     const needArea = async (id: string, path = 'body.areaId') => {
       if (!(await areaExists(id))) throw new ApiError(404, 'area.not_found', `no area with id '${id}'`, [{ path, message: 'unknown area' }]);

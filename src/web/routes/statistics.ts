@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
 import { addCounters, bucketStart, DAY_MS, emptyCounters, figures, NO_TASK_TYPE, type Counters, type Dimension } from '../../core/statistics/intervals.js';
-import { outgoingReplies, readIntervals, updateStatistics } from '../../storage/repositories/statistics.js';
+import { readIntervals, updateStatistics } from '../../storage/repositories/statistics.js';
 import { requireRole } from '../auth.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { isoTime } from '../schemas.js';
@@ -25,7 +25,7 @@ const figuresSchema = {
   reEstablished: z.number().describe('Answered again after a requeue, task type unchanged'), closedUnhandled: z.number(), transferred: z.number(),
   sl1Percent: z.number().nullable().describe('Established within the queue\'s SL1 minutes'), sl2Percent: z.number().nullable(),
   avgQueueSeconds: z.number().nullable().describe('From the first queue entry to delivery, credited to the delivering queue'), maxQueueSeconds: z.number().nullable(),
-  handled: z.number(), avgHandlingSeconds: z.number().nullable(), outgoing: z.number().describe('Answers sent from the entrance\'s address (entrance dimension)'),
+  handled: z.number(), avgHandlingSeconds: z.number().nullable(), outgoing: z.number().describe('Agents\' answers sent (entrance of the From address; agent)'),
 };
 const statRow = z.object({ key: z.string(), name: z.string(), start: z.string(), end: z.string(), ...figuresSchema }).describe('StatisticsRow');
 const statTotal = z.object({ key: z.string(), name: z.string(), ...figuresSchema }).describe('StatisticsTotal');
@@ -60,7 +60,7 @@ export function statisticsRoutes(deps: Deps): FastifyPluginAsyncZod {
       schema: {
         summary: 'Statistics per queue, entrance, task type or agent over a date range', tags: ['statistics'],
         description: 'Intervals are UTC. from is inclusive, to exclusive (dates mean midnight UTC); default: today. Longest range: 31 days at 15m, 366 at hour. '
-          + 'Send Accept: text/csv or format=csv for a CSV file with the same columns. Outgoing mail counts replies from the outbox per entrance of the sending account.',
+          + 'Send Accept: text/csv or format=csv for a CSV file with the same columns. Outgoing: agents\' answers sent, per entrance of the From address (and per agent).',
         querystring: z.object({
           dimension: z.enum(['queue', 'entrance', 'task-type', 'agent']).default('queue'),
           interval: z.enum(INTERVALS).default('day'),
@@ -88,12 +88,6 @@ export function statisticsRoutes(deps: Deps): FastifyPluginAsyncZod {
       // Day rows serve whole days; a range that cuts into a day is read from the 15-minute rows.
       const granularity = coarse && from % DAY_MS === 0 && to % DAY_MS === 0 ? 'day' : '15m';
       const stored = await readIntervals(deps.storage.db, { granularity, dimension, from, to, key: q.key });
-      if (dimension === 'entrance') {
-        for (const r of await outgoingReplies(deps.storage.db, from, to)) {
-          if (q.key && r.entranceId !== q.key) continue;
-          stored.push({ key: r.entranceId, start: r.at, counters: { ...emptyCounters(), outgoing: 1 } });
-        }
-      }
       const buckets = new Map<string, { key: string; start: number; counters: Counters }>();
       const totals = new Map<string, Counters>();
       for (const r of stored) {

@@ -155,5 +155,6 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
       const user = await existing(request.params.id);
       return { ended: await endSessions(db, user.id) };
     });
+
   };
 }

@@ -1,0 +1,121 @@
+import type { Deps } from '../../app/deps.js';
+import type { AcdEvent } from '../../core/acd/types.js';
+import type { AcdOutcome } from './engine.js';
+import type { AcdLeader } from './memory.js';
+
+/**
+ * Commands from processes that do not lead the queue engine (web processes on PostgreSQL) to the
+ * one that does. The sender writes a row to `acd_commands` and announces it on the bus
+ * (LISTEN/NOTIFY); the leader decides it and answers the row in the decision's own transaction,
+ * then announces the answer. A sender that hears nothing in time cancels its row, which succeeds
+ * only while the leader has not answered it: so a command is decided exactly once or not at all,
+ * and a leader change while it is in flight gives the caller AcdUnavailableError (HTTP 503
+ * `acd.unavailable`, retry), never a silent drop or a double decision.
+ */
+export class LeaderElsewhereError extends Error {
+  constructor(readonly holder: string) { super(`the queue engine is led by ${holder}`); this.name = 'LeaderElsewhereError'; }
+}
+
+/** The queue engine could not take the command now; nothing was decided. Safe to retry. */
+export class AcdUnavailableError extends Error {
+  readonly code = 'acd.unavailable';
+  constructor(message: string, readonly retryAfterSeconds = 2) { super(message); this.name = 'AcdUnavailableError'; }
+}
+
+/** pg_notify payloads stay well below PostgreSQL's 8,000 bytes; larger answers are read from the row. */
+const INLINE_RESULT_BYTES = 6000;
+
+interface Answer { id: number; outcome?: AcdOutcome }
+type Waiter = (a: Answer) => void;
+const waiters = new WeakMap<Deps['bus'], { map: Map<number, Waiter>; unsubscribe: () => void }>();
+
+/** One 'acd-answer' subscription per process and bus, shared by every command in flight. */
+function answers(deps: Deps): Map<number, Waiter> {
+  let w = waiters.get(deps.bus);
+  if (!w) {
+    const map = new Map<number, Waiter>();
+    const unsubscribe = deps.bus.subscribe('acd-answer', (p) => {
+      const a = p as Answer | null;
+      if (a && typeof a.id === 'number') map.get(a.id)?.(a);
+    });
+    waiters.set(deps.bus, (w = { map, unsubscribe }));
+  }
+  return w.map;
+}
+
+export async function sendToLeader(deps: Deps, event: AcdEvent, holder: string, timeoutMs = deps.config.acdCommandTimeoutMs): Promise<AcdOutcome> {
+  if (deps.storage.dialect !== 'postgres') {
+    throw new AcdUnavailableError(`the queue engine runs in another process (${holder}); on SQLite run every role in one process`, 5);
+  }
+  const db = deps.storage.db;
+  const row = await db.insertInto('acd_commands').values({
+    event: JSON.stringify(event), status: 'pending', result: null, submitted_by: deps.config.instanceId, answered_by: null, created_at: Date.now(), answered_at: null,
+  }).returning('id').executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  const map = answers(deps);
+  let timer: NodeJS.Timeout | undefined;
+  const answered = new Promise<Answer | null>((resolve) => {
+    map.set(id, resolve);
+    timer = setTimeout(() => resolve(null), timeoutMs);
+  });
+  try {
+    await deps.bus.publish('acd-command', { id });
+    const a = await answered;
+    if (a?.outcome) return a.outcome;
+    if (a) return await readAnswer(deps, id);
+    // No answer in time: cancel, unless the leader answered meanwhile.
+    const cancelled = await db.updateTable('acd_commands').set({ status: 'cancelled', answered_at: Date.now() })
+      .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(cancelled.numUpdatedRows) === 1) {
+      throw new AcdUnavailableError('the queue engine did not answer in time (its leader may be changing); nothing was done, please retry');
+    }
+    return await readAnswer(deps, id);
+  } finally {
+    clearTimeout(timer);
+    map.delete(id);
+  }
+}
+
+async function readAnswer(deps: Deps, id: number): Promise<AcdOutcome> {
+  const r = await deps.storage.db.selectFrom('acd_commands').select(['status', 'result']).where('id', '=', id).executeTakeFirstOrThrow();
+  if (r.status !== 'done' || !r.result) throw new AcdUnavailableError('the queue engine did not answer; nothing was done, please retry');
+  return JSON.parse(r.result) as AcdOutcome;
+}
+
+/**
+ * The leader's side: decides every pending command in order. Each answer is written in the
+ * decision's transaction, and only while the row is still pending (its sender has not given up).
+ */
+export async function answerCommands(deps: Deps, leader: AcdLeader): Promise<void> {
+  const db = deps.storage.db;
+  for (;;) {
+    if (!leader.leading) return;
+    const rows = await db.selectFrom('acd_commands').select(['id', 'event']).where('status', '=', 'pending').orderBy('id').limit(100).execute();
+    if (rows.length === 0) return;
+    for (const r of rows) {
+      const id = Number(r.id);
+      let outcome: AcdOutcome;
+      try {
+        outcome = await leader.apply(deps, JSON.parse(r.event) as AcdEvent, {
+          onAnswer: async (trx, o) => {
+            const u = await trx.updateTable('acd_commands').set({ status: 'done', result: JSON.stringify(o), answered_by: leader.instance, answered_at: Date.now() })
+              .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+            if (Number(u.numUpdatedRows) !== 1) throw new CommandGoneError();
+          },
+        });
+      } catch (err) {
+        if (err instanceof CommandGoneError) continue; // its sender cancelled it: nothing was decided
+        throw err;
+      }
+      const text = JSON.stringify({ id, outcome });
+      await deps.bus.publish('acd-answer', Buffer.byteLength(text) <= INLINE_RESULT_BYTES ? { id, outcome } : { id });
+    }
+  }
+}
+
+class CommandGoneError extends Error {}
+
+/** Answered and cancelled commands older than an hour are removed by the leader's sweep. */
+export async function pruneCommands(deps: Deps, now: number): Promise<void> {
+  await deps.storage.db.deleteFrom('acd_commands').where('status', '!=', 'pending').where('created_at', '<', now - 3_600_000).execute();
+}
