@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { guardPage, screenshot, seriousA11yViolations, type Guard } from './browser.js';
-import { assignTo, navigateInApp, createAgent, sendCustomerMail, signIn, startDeskEnv, type DeskEnv } from './desk.js';
+import { assignTo, diagnoseFailures, navigateInApp, createAgent, sendCustomerMail, signIn, startDeskEnv, type DeskEnv } from './desk.js';
 import { EVIL, HOSTILE_CASES } from './hostile-cases.js';
 
 /** Reading mail in the desktop: sandboxed HTML, blocked remote content until "show images", attachments. */
@@ -18,6 +18,7 @@ describe('desktop: reading hostile and ordinary mail', () => {
     guard = await guardPage(page, env.base);
   });
   afterAll(async () => { await env?.close(); });
+  diagnoseFailures(() => page, () => env);
 
   async function open(contactId: string): Promise<void> {
     await navigateInApp(page, `/desk/contacts/${contactId}`);
