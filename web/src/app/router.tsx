@@ -1,11 +1,15 @@
+import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { AdminPage } from '@/features/admin';
 import { DeskPage } from '@/features/desk';
-import { MonitorPage, WallboardPage } from '@/features/monitor';
-import { StatisticsPage } from '@/features/statistics';
 import { RequireRole } from './shell/RequireRole';
 import { RouteError } from './shell/RouteError';
 import { Shell } from './shell/Shell';
+
+// Supervisors' and admins' sections load on first use (charts, drag and drop): agents never download them.
+const AdminPage = lazy(() => import('@/features/admin').then((m) => ({ default: m.AdminPage })));
+const MonitorPage = lazy(() => import('@/features/monitor').then((m) => ({ default: m.MonitorPage })));
+const WallboardPage = lazy(() => import('@/features/monitor').then((m) => ({ default: m.WallboardPage })));
+const StatisticsPage = lazy(() => import('@/features/statistics').then((m) => ({ default: m.StatisticsPage })));
 
 /** Routes of the app. Every screen lives under the shell (sign-in, header, event stream). */
 export const router = createBrowserRouter([
