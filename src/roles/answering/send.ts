@@ -25,7 +25,11 @@ import { composeAnswerFor } from './compose.js';
  * request says allowMissingVariables: true, which sends them as empty text.
  * The composed message may not exceed the sending account's size limit (413 answer.too_large).
  */
-export interface SendInput extends DraftContent { allowMissingVariables?: boolean }
+export interface SendInput extends DraftContent {
+  allowMissingVariables?: boolean;
+  /** Sending the saved draft of this version: it must still be that version when the answer is written (a double click sends once). */
+  draftVersion?: number;
+}
 
 export function answerView(a: AnswerRow, now: number) {
   const state = effectiveState(a, now);
@@ -90,8 +94,16 @@ export async function sendAnswer(deps: Deps, ctx: AnswerContext, agent: UserRow,
     };
     await trx.insertInto('answers').values(row).execute();
     if (c.case_id) await recordCaseMessage(trx, composed.messageId, c.case_id, c.id, 'out', now);
-    await linkUploads(trx, ids, id);
-    await deleteDraft(trx, c.id, agent.id);
+    if (ids.length > 0) {
+      const linked = await trx.updateTable('answer_uploads').set({ answer_id: id }).where('id', 'in', ids).where('answer_id', 'is', null).executeTakeFirst();
+      if (Number(linked.numUpdatedRows) !== ids.length) throw new ApiError(409, 'answer.attachment_taken', 'An attachment was sent with another answer meanwhile; nothing was sent.');
+    }
+    if (input.draftVersion !== undefined) {
+      const gone = await trx.deleteFrom('answer_drafts').where('contact_id', '=', c.id).where('agent_id', '=', agent.id).where('version', '=', input.draftVersion).executeTakeFirst();
+      if (Number(gone.numDeletedRows) === 0) throw new ApiError(409, 'answer.draft_changed', 'The draft was sent or changed meanwhile; nothing was sent. Load the draft again.');
+    } else {
+      await deleteDraft(trx, c.id, agent.id);
+    }
     return { row, event: await answerEvent(trx, row, row.state, null, now) };
   }, LOCKS.acd);
   await deps.bus.publish('events', event);

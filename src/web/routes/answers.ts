@@ -117,7 +117,7 @@ export function answerRoutes(deps: Deps): FastifyPluginAsyncZod {
       preValidation: async (request) => { if (request.body === undefined || request.body === null) request.body = {}; },
       schema: {
         summary: 'Send an answer (reply, reply-all or forward)', tags, params: idParams, body: sendBody, response: { 201: z.object({ answer: answerViewSchema }), ...err },
-        description: 'Without mode in the body, your saved draft is sent (allowMissingVariables may still be given). Recipients are checked (422 answer.recipients_empty / answer.recipient_invalid), '
+        description: 'Without mode in the body, your saved draft is sent (allowMissingVariables may still be given); sending it twice at once sends it once (409 answer.draft_changed). Recipients are checked (422 answer.recipients_empty / answer.recipient_invalid), '
           + 'From must be one of answer-options fromAddresses (422 answer.from_not_allowed), {{variables}} are filled from current data (422 answer.missing_variables with the list unless allowMissingVariables). '
           + 'The answer goes through the outbox after the undo window (POST /answers/{id}/undo); its state is pushed as answer.state events.',
       },
@@ -126,10 +126,12 @@ export function answerRoutes(deps: Deps): FastifyPluginAsyncZod {
       const contact = await heldContact(deps, user, request.params.id);
       const body = request.body;
       let content: DraftContent;
+      let draftVersion: number | undefined;
       if (body.mode === undefined) {
         const stored = await getDraft(db, contact.id, user.id);
         if (!stored) throw new ApiError(422, 'answer.no_draft', 'There is no saved draft to send; send the answer in the body or save a draft first.');
         content = stored.content;
+        draftVersion = stored.version;
       } else {
         const { allowMissingVariables: _ignored, ...rest } = body;
         const parsed = draftBody.safeParse(rest);
@@ -137,7 +139,7 @@ export function answerRoutes(deps: Deps): FastifyPluginAsyncZod {
         content = parsed.data;
       }
       const ctx = await loadAnswerContext(db, contact, user);
-      const row = await sendAnswer(deps, ctx, user, { ...content, allowMissingVariables: body.allowMissingVariables });
+      const row = await sendAnswer(deps, ctx, user, { ...content, allowMissingVariables: body.allowMissingVariables, draftVersion });
       return reply.code(201).send({ answer: answerView(row, deps.clock()) });
     });
 
