@@ -1,7 +1,7 @@
 import type { Ctx } from './context.js';
 import { isAvailable, setAgentState, touchAgent, touchContact } from './context.js';
-import { DEFAULT_MAX_PARKED } from '../routing/model.js';
 import { agentDef, indexOf, minLevel, queueDef, UNLIMITED } from './indexes.js';
+import { closeProblem, parkProblem, unparkProblem } from './park.js';
 import { checkDynamic, contactDue, placeAt, routeNew } from './route.js';
 import { agentFor, contactLevel, headOfQueueFor, nextContactFor } from './select.js';
 import type { AcdEvent, AcdRejection, AcdState, Agent, Contact, Decision, Offer, WithdrawReason } from './types.js';
@@ -119,44 +119,6 @@ function validate(s: AcdState, e: AcdEvent, now: number): AcdRejection | null {
     case 'contact.setPriority':
       return contact(e.contactId) ? null : reject('contact.unknown', `contact ${e.contactId} is unknown`);
   }
-}
-
-/** A wrap-up code is required when the task type has codes, and must be one of them; closing unhandled needs none. */
-function closeProblem(s: AcdState, c: Contact, e: { wrapUpCode?: string | null; unhandledReason?: string | null }): AcdRejection | null {
-  if (e.unhandledReason) return null;
-  const codes = (c.taskTypeId ? s.config.taskTypes[c.taskTypeId]?.wrapUpCodes : undefined) ?? [];
-  if (e.wrapUpCode === undefined || e.wrapUpCode === null) {
-    return codes.length ? reject('contact.wrap_up_code_required', `choose a wrap-up code of the task type: ${codes.join(', ')}`) : null;
-  }
-  if (!codes.includes(e.wrapUpCode)) {
-    return reject('contact.wrap_up_code_unknown', codes.length ? `'${e.wrapUpCode}' is not a wrap-up code of the task type; use one of: ${codes.join(', ')}` : `the contact's task type has no wrap-up codes`);
-  }
-  return null;
-}
-
-/** Contacts this agent holds parked. */
-export function parkedCount(s: AcdState, agentId: string): number {
-  let n = 0;
-  for (const c of Object.values(s.contacts)) if (c.parked && c.agentId === agentId && c.status === 'assigned') n++;
-  return n;
-}
-
-export function maxParkedFor(s: AcdState, agentId: string): number {
-  return s.config.areas[agentDef(s, agentId).areaId]?.maxParked ?? DEFAULT_MAX_PARKED;
-}
-
-function parkProblem(s: AcdState, c: Contact, agentId: string): AcdRejection | null {
-  if (c.parked) return reject('contact.parked', `contact ${c.id} is already parked`);
-  const max = maxParkedFor(s, agentId);
-  if (parkedCount(s, agentId) >= max) return reject('contact.park_limit', `you already have ${max} parked contacts, the most your area allows; close or un-park one first`);
-  return null;
-}
-
-function unparkProblem(s: AcdState, c: Contact, agentId: string): AcdRejection | null {
-  if (!c.parked) return reject('contact.not_parked', `contact ${c.id} is not parked`);
-  const a = s.agents[agentId];
-  if (a && indexOf(s).loadOf(agentId) >= a.capacity) return reject('agent.no_capacity', `all ${a.capacity} of your capacity units are in use; close or park a contact first`);
-  return null;
 }
 
 function targetProblem(s: AcdState, to: { queueId: string } | { agentId: string }): AcdRejection | null {
