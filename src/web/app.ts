@@ -145,7 +145,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   installAudit(app, deps);
   const monitor = createMonitor(deps);
   app.decorate('monitor', monitor);
-  app.decorate('monitorFeed', createMonitorFeed(deps.bus, { onChange: monitor.invalidate, ...(opts.monitorIntervalMs ? { minIntervalMs: opts.monitorIntervalMs } : {}) }));
+  app.decorate('monitorFeed', createMonitorFeed(deps, { onChange: monitor.invalidate, ...(opts.monitorIntervalMs ? { minIntervalMs: opts.monitorIntervalMs } : {}) }));
   app.addHook('onClose', async () => app.monitorFeed.close());
 
   await app.register(systemRoutes(deps));

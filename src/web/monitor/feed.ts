@@ -1,10 +1,12 @@
-import type { Bus } from '../../storage/bus.js';
+import type { Deps } from '../../app/deps.js';
+import { eventHub, type HubClient } from '../event-hub.js';
 
 /**
  * Live monitor updates for supervisors: every queue-engine event and every new contact marks the
  * monitor changed; supervisors' sockets get one coalesced {type:'monitor.changed'} at most every
  * `minIntervalMs` (default 1 s), naming the queues and agents that changed, and then read
- * GET /api/v1/monitor. One bus subscription per web process, however many supervisors listen.
+ * GET /api/v1/monitor. The queue engine's events come through the process's one event hub (joined
+ * while any supervisor listens), new contacts through the 'acd' wake-up; however many supervisors listen.
  */
 export interface MonitorChanged { type: 'monitor.changed'; at: string; queues: string[]; agents: string[]; events: number }
 
@@ -14,7 +16,7 @@ export interface MonitorFeed {
   close(): void;
 }
 
-export function createMonitorFeed(bus: Bus, opts: { minIntervalMs?: number; onChange?: () => void; clock?: () => number } = {}): MonitorFeed {
+export function createMonitorFeed(deps: Deps, opts: { minIntervalMs?: number; onChange?: () => void; clock?: () => number } = {}): MonitorFeed {
   const minInterval = opts.minIntervalMs ?? 1000;
   const clock = opts.clock ?? Date.now;
   const listeners = new Set<(m: MonitorChanged) => void>();
@@ -48,9 +50,22 @@ export function createMonitorFeed(bus: Bus, opts: { minIntervalMs?: number; onCh
     timer.unref();
   };
 
-  const unsubscribe = [bus.subscribe('events', mark), bus.subscribe('acd', mark)];
+  const unsubscribe = deps.bus.subscribe('acd', mark);
+  // Every pushed event, as the supervisors' sockets get them (one 'events' subscription per process).
+  const hubClient: HubClient = {
+    agentId: null, lastSent: 0, isOpen: () => listeners.size > 0,
+    send(text) { try { mark(JSON.parse(text)); } catch { mark(null); } },
+  };
+  let leaveHub: (() => void) | null = null;
   return {
-    listen(send) { listeners.add(send); return () => { listeners.delete(send); }; },
-    close() { for (const u of unsubscribe) u(); if (timer) clearTimeout(timer); listeners.clear(); },
+    listen(send) {
+      listeners.add(send);
+      leaveHub ??= eventHub(deps, (err) => deps.logger.warn({ err }, 'monitor feed: event fan-out failed')).join(hubClient);
+      return () => {
+        listeners.delete(send);
+        if (listeners.size === 0 && leaveHub) { leaveHub(); leaveHub = null; }
+      };
+    },
+    close() { unsubscribe(); leaveHub?.(); leaveHub = null; if (timer) clearTimeout(timer); listeners.clear(); },
   };
 }
