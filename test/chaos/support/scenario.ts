@@ -39,6 +39,8 @@ export interface Outcome {
 }
 
 const CUSTOMERS = 10;
+/** Account health states of a connected watcher. */
+const WORKING = ['idle', 'polling', 'fetching'];
 const AGENTS = 6;
 
 export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
@@ -144,11 +146,12 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       const restartsBefore = watcher.restarts;
       await drill('Dovecot stopped', 0, () => stack.stopDovecot());
       const down = Date.now();
-      const sawTrouble = await waitUntil(async () => !['idle', 'polling'].includes((await accountHealth()).health_state), D * 1000, 'the account reporting the outage').then(() => true, () => false);
+      const sawTrouble = await waitUntil(async () => !WORKING.includes((await accountHealth()).health_state), D * 1000, 'the account reporting the outage').then(() => true, () => false);
       await drill('Dovecot started', Math.max(0, D - (Date.now() - down) / 1000), () => stack.startDovecot());
       const back = Date.now();
-      await waitUntil(async () => ['idle', 'polling'].includes((await accountHealth()).health_state), 120_000, 'the account healthy again').catch(() => undefined);
-      const healthy = ['idle', 'polling'].includes((await accountHealth().catch(() => ({ health_state: '?' }))).health_state);
+      // connected again: waiting for mail, or fetching what piled up during the outage
+      await waitUntil(async () => WORKING.includes((await accountHealth()).health_state), 120_000, 'the account healthy again').catch(() => undefined);
+      const healthy = WORKING.includes((await accountHealth().catch(() => ({ health_state: '?' }))).health_state);
       accountRecovery = `account ${sawTrouble ? 'reported the Dovecot outage and ' : 'did not report the outage; '}${healthy ? `was healthy again ${((Date.now() - back) / 1000).toFixed(1)} s after Dovecot returned` : 'was NOT healthy 120 s after Dovecot returned'}, ${watcher.restarts === restartsBefore ? 'without a restart' : 'but its process restarted'}`;
       if (!healthy || watcher.restarts !== restartsBefore || !sawTrouble) problemsDuringRun.push(accountRecovery);
       o.log(`[${tag}] ${accountRecovery}`);
