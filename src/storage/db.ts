@@ -41,6 +41,10 @@ function pgPool(url: string): pg.Pool {
   // An idle connection the server closes (restart, failover, a dropped database) emits 'error' on the
   // pool; without a listener that would crash the process. The pool discards it and connects anew.
   pool.on('error', () => undefined);
+  // A connection in use when the server goes away emits 'error' on the client itself, even between
+  // queries (inside a transaction): without a listener that crashed the process on a PostgreSQL
+  // restart. The pending query fails on its own; the pool drops the broken client when it is released.
+  pool.on('connect', (client) => { client.on('error', () => undefined); });
   return pool;
 }
 

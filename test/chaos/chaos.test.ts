@@ -59,6 +59,7 @@ describe('chaos: crashes and outages under load', () => {
       for (const row of figureRows(c.name, out)) log(row);
       if (out.figures.problems.length) log(`chaos ${c.name}: problems:\n  ${out.figures.problems.join('\n  ')}\n${out.tails}`);
       expect(out.figures.problems).toEqual([]);
+      expect(out.unplannedExits).toBe(0);
       expect(out.figures.mails).toBe(c.mails);
       expect(out.kills).toHaveLength(KNOBS.kills);
       expect(new Set(out.kills.map((k) => k.member))).toEqual(new Set(c.members.map((m) => m.name)));

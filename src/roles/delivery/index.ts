@@ -53,7 +53,15 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       return;
     }
     // Outside the catch: a problem recording the success must never be taken for a failed send (and retried).
-    await finish(row, { ok: true });
+    // The mail has left: keep trying to record it while the database is away (a restart takes seconds),
+    // or another worker would send it again once the claim expires.
+    for (let i = 0; ; i++) {
+      try { await finish(row, { ok: true }); break; } catch (err) {
+        if (i >= 60) throw err;
+        log.warn({ err, outboxId: row.id }, 'could not record a sent outbox message yet; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent' });
     log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
   };

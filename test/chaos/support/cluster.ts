@@ -16,9 +16,10 @@ export interface Member {
   env: Record<string, string | undefined>;
   webPort: number | null;
   current: SwitchyardProcess | null;
-  /** Planned kills and unplanned exits (a process that died without being killed by us). */
+  /** Planned kills; crashes (a started process that died without being killed by us); starts that failed (database away). */
   kills: number;
   unplannedExits: number;
+  failedStarts: number;
   restarts: number;
   output: string[];
 }
@@ -44,7 +45,7 @@ export async function startCluster(tdb: TestDatabase, specs: MemberSpec[], extra
   for (const s of specs) {
     const webPort = s.roles.includes('web') ? await freePort() : null;
     members.push({
-      name: s.name, roles: s.roles, webPort, current: null, kills: 0, unplannedExits: 0, restarts: 0, output: [],
+      name: s.name, roles: s.roles, webPort, current: null, kills: 0, unplannedExits: 0, failedStarts: 0, restarts: 0, output: [],
       env: {
         SWITCHYARD_DATA_DIR: tdb.dataDir, DATABASE_URL: tdb.databaseUrl ?? undefined, SWITCHYARD_INSTANCE_ID: s.name,
         SWITCHYARD_SECRET_KEY: secretKey, SWITCHYARD_ADMIN_PASSWORD: CHAOS_ADMIN_PASSWORD, SWITCHYARD_LOG_LEVEL: 'info',
@@ -57,13 +58,14 @@ export async function startCluster(tdb: TestDatabase, specs: MemberSpec[], extra
     if (stopping) return;
     const p = spawnSwitchyard(['start', '--roles', m.roles], m.env);
     m.current = p;
-    p.started.catch(() => undefined);
+    let up = false;
+    p.started.then(() => { up = true; }, () => undefined);
     p.proc.once('exit', (code, signal) => {
       // keep the last output of every life for the failure report
       m.output.push(`--- ${m.name} exited (${code ?? signal}) ---\n${p.output().slice(-3000)}`);
       if (m.output.length > 6) m.output.shift();
       if (stopping) return;
-      if (planned.has(m.name)) planned.delete(m.name); else m.unplannedExits++;
+      if (planned.has(m.name)) planned.delete(m.name); else if (up) m.unplannedExits++; else m.failedStarts++;
       m.restarts++;
       // a start that failed at once (database down) is retried after a pause
       setTimeout(() => launch(m), code === null ? 0 : 1000);

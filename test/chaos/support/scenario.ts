@@ -30,6 +30,7 @@ export interface Outcome {
   outages: string[];
   accountRecovery: string;
   unplannedExits: number;
+  failedStarts: number;
   injectRetries: number;
   loadSeconds: number;
   recoverSeconds: number;
@@ -39,6 +40,8 @@ export interface Outcome {
 }
 
 const CUSTOMERS = 10;
+/** Account health states of a connected watcher. */
+const WORKING = ['idle', 'polling', 'fetching'];
 const AGENTS = 6;
 
 export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
@@ -144,11 +147,12 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       const restartsBefore = watcher.restarts;
       await drill('Dovecot stopped', 0, () => stack.stopDovecot());
       const down = Date.now();
-      const sawTrouble = await waitUntil(async () => !['idle', 'polling'].includes((await accountHealth()).health_state), D * 1000, 'the account reporting the outage').then(() => true, () => false);
+      const sawTrouble = await waitUntil(async () => !WORKING.includes((await accountHealth()).health_state), D * 1000, 'the account reporting the outage').then(() => true, () => false);
       await drill('Dovecot started', Math.max(0, D - (Date.now() - down) / 1000), () => stack.startDovecot());
       const back = Date.now();
-      await waitUntil(async () => ['idle', 'polling'].includes((await accountHealth()).health_state), 120_000, 'the account healthy again').catch(() => undefined);
-      const healthy = ['idle', 'polling'].includes((await accountHealth().catch(() => ({ health_state: '?' }))).health_state);
+      // connected again: waiting for mail, or fetching what piled up during the outage
+      await waitUntil(async () => WORKING.includes((await accountHealth()).health_state), 120_000, 'the account healthy again').catch(() => undefined);
+      const healthy = WORKING.includes((await accountHealth().catch(() => ({ health_state: '?' }))).health_state);
       accountRecovery = `account ${sawTrouble ? 'reported the Dovecot outage and ' : 'did not report the outage; '}${healthy ? `was healthy again ${((Date.now() - back) / 1000).toFixed(1)} s after Dovecot returned` : 'was NOT healthy 120 s after Dovecot returned'}, ${watcher.restarts === restartsBefore ? 'without a restart' : 'but its process restarted'}`;
       if (!healthy || watcher.restarts !== restartsBefore || !sawTrouble) problemsDuringRun.push(accountRecovery);
       o.log(`[${tag}] ${accountRecovery}`);
@@ -220,7 +224,8 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     if (figures.acceptedByExternal === 0 || figures.accepted === figures.acceptedByExternal) figures.problems.push('agents of both kinds (built-in and external-client) must have accepted contacts');
     const tails = figures.problems.length ? cluster.members.map((m) => cluster.tail(m.name, 3000)).join('\n') : '';
     return {
-      figures, kills, outages, accountRecovery, unplannedExits: cluster.members.reduce((s, m) => s + m.unplannedExits, 0), injectRetries: retries,
+      figures, kills, outages, accountRecovery, unplannedExits: cluster.members.reduce((s, m) => s + m.unplannedExits, 0),
+      failedStarts: cluster.members.reduce((s, m) => s + m.failedStarts, 0), injectRetries: retries,
       loadSeconds: (faultsEnd - t0) / 1000, recoverSeconds: (doneAt - faultsEnd) / 1000, totalSeconds: (Date.now() - tStart) / 1000,
       agentsMode: 'built-in agents accept, answer (POST /api/v1/contacts/:id/answers) and close; external-client agents accept (redirect) and close', tails,
     };
@@ -255,7 +260,7 @@ async function waitUntil(fn: () => Promise<boolean>, ms: number, what: string): 
 export const figureRows = (tag: string, out: Outcome): string[] => {
   const f = out.figures;
   return [
-    `chaos ${tag}: mails ${f.mails}, contacts ${f.contacts}, quarantined ${f.quarantined}; kills ${out.kills.length} (${out.kills.filter((k) => k.midBatch).length} mid-batch; ${[...new Set(out.kills.map((k) => k.member))].join(', ')}), unplanned exits ${out.unplannedExits}`,
+    `chaos ${tag}: mails ${f.mails}, contacts ${f.contacts}, quarantined ${f.quarantined}; kills ${out.kills.length} (${out.kills.filter((k) => k.midBatch).length} mid-batch; ${[...new Set(out.kills.map((k) => k.member))].join(', ')}), crashes (exits not caused by a kill) ${out.unplannedExits}, restarts that failed while PostgreSQL was away and were retried ${out.failedStarts}`,
     `chaos ${tag}: outages: ${out.outages.join('; ')}; ${out.accountRecovery}`,
     `chaos ${tag}: lost ${f.lost}, duplicated ${f.duplicated}; automatic answers ${f.autoAnswersDelivered}/${f.autoAnswersExpected} (lost ${f.autoAnswersLost}, duplicated ${f.autoAnswersDuplicated}); redirects ${f.redirectsDelivered}/${f.redirectsExpected} (lost ${f.redirectsLost}, duplicated ${f.redirectsDuplicated}); agent answers ${f.agentAnswers} (lost ${f.agentAnswersLost}, duplicated ${f.agentAnswersDuplicated}); unprocessed ${f.unprocessed}; accepted by agents ${f.accepted} (${f.acceptedByExternal} external-client), still queued for agents ${f.contactsOpen}; unhealthy accounts ${f.unhealthyAccounts.length}`,
     `chaos ${tag}: load and faults ${out.loadSeconds.toFixed(0)} s, time to recover ${out.recoverSeconds.toFixed(1)} s, whole run ${out.totalSeconds.toFixed(0)} s; sender retries ${out.injectRetries}; agents: ${out.agentsMode}`,
