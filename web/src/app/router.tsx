@@ -11,7 +11,11 @@ const MonitorPage = lazy(() => import('@/features/monitor').then((m) => ({ defau
 const WallboardPage = lazy(() => import('@/features/monitor').then((m) => ({ default: m.WallboardPage })));
 const StatisticsPage = lazy(() => import('@/features/statistics').then((m) => ({ default: m.StatisticsPage })));
 
-/** Routes of the app. Every screen lives under the shell (sign-in, header, event stream). */
+/**
+ * Routes of the app. Every screen lives under the shell (sign-in, header, offline banner, event stream).
+ * A new screen: a folder web/src/features/NAME with an index.ts exporting its page, one lazy route here
+ * and one entry in nav.ts with the roles that see it. Features import only from @/shared, never each other.
+ */
 export const router = createBrowserRouter([
   {
     path: '/',
