@@ -39,7 +39,8 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the schema to the latest version. Safe when several processes start at once. */
 export async function migrateToLatest(storage: Storage): Promise<void> {
-  const migrator = new Migrator({ db: storage.db, provider: new StaticProvider(storage.dialect) });
+  // Unordered: migrations from parallel work (e.g. 009 after 010) still run on a database that already has the later one.
+  const migrator = new Migrator({ db: storage.db, provider: new StaticProvider(storage.dialect), allowUnorderedMigrations: true });
   const run = async () => {
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
