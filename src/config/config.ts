@@ -27,6 +27,8 @@ const envSchema = z.object({
   SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   SWITCHYARD_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/,\s a-z]+$/, 'a comma-separated list of proxy addresses or CIDRs (or loopback)').optional(),
   SWITCHYARD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The address browsers use, e.g. https://switchyard.example.com: its origin is accepted on cookie-authenticated writes and WebSocket upgrades. */
+  SWITCHYARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
 
 export interface Config {
@@ -38,6 +40,8 @@ export interface Config {
     trustProxy: string[] | null;
     /** Bearer token required for /metrics; null = /metrics answers only loopback clients not behind a proxy. */
     metricsToken: string | null;
+    /** The origin of SWITCHYARD_PUBLIC_URL (scheme://host[:port]), or null. */
+    publicOrigin: string | null;
   };
   adminPassword: string | null;
   secretKey: string | null;
@@ -73,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         host: e.SWITCHYARD_HTTP_HOST, port: e.SWITCHYARD_HTTP_PORT, maxBodyBytes: e.SWITCHYARD_MAX_BODY_BYTES, cookieSecure: e.SWITCHYARD_COOKIE_SECURE === '1',
         trustProxy: e.SWITCHYARD_TRUST_PROXY ? e.SWITCHYARD_TRUST_PROXY.split(',').map((a) => a.trim()).filter(Boolean) : null,
         metricsToken: e.SWITCHYARD_METRICS_TOKEN ?? null,
+        publicOrigin: e.SWITCHYARD_PUBLIC_URL ? new URL(e.SWITCHYARD_PUBLIC_URL).origin : null,
       },
       adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
       secretKey: e.SWITCHYARD_SECRET_KEY ?? null,

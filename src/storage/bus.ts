@@ -44,14 +44,31 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
         local.emit(t, p);
       } catch { /* not ours */ }
     });
-    c.on('error', (err) => {
-      onError(err);
-      client = null;
-      if (!closed) setTimeout(() => { connect().catch(onError); }, 1000).unref();
-    });
-    await c.connect();
-    await c.query(`LISTEN ${CHANNEL}`);
+    // Only the established client reconnects; a failing attempt reports through its promise.
+    const lost = (err: Error) => { if (client === c) { client = null; c.end().catch(() => undefined); scheduleReconnect(err); } };
+    c.on('error', lost);
+    c.on('end', () => lost(new Error('bus connection ended')));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      c.end().catch(() => undefined);
+      throw err;
+    }
+    if (closed) { await c.end().catch(() => undefined); return; }
     client = c;
+  };
+  // One retry chain at a time, until the server is back (a restart takes seconds); sweeps cover the gap.
+  let reconnecting = false;
+  const scheduleReconnect = (err: Error) => {
+    if (closed || reconnecting) return;
+    reconnecting = true;
+    onError(err);
+    const retry = () => {
+      if (closed) { reconnecting = false; return; }
+      connect().then(() => { reconnecting = false; }, (e: Error) => { onError(e); setTimeout(retry, 1000).unref(); });
+    };
+    setTimeout(retry, 1000).unref();
   };
   await connect();
   return {

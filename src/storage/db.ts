@@ -17,7 +17,7 @@ export interface Storage {
 }
 
 /** Advisory lock keys (PostgreSQL). SQLite serialises writers on its own. */
-export const LOCKS = { acd: 0x5a1701, migrations: 0x5a1700, signIn: 0x5a1702 } as const;
+export const LOCKS = { acd: 0x5a1701, migrations: 0x5a1700, signIn: 0x5a1702, events: 0x5a1703, statistics: 0x5a1704 } as const;
 
 export interface StorageOptions {
   databaseUrl: string | null;

@@ -15,6 +15,8 @@ export interface UsersTable {
   capacity: number;
   created_at: number;
   updated_at: number;
+  /** 009-admin: a disabled user cannot sign in and is logged out of the queue engine. */
+  disabled: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -35,6 +37,8 @@ export interface SmtpServersTable {
   auth_method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | null;
   created_at: number;
   updated_at: number;
+  /** 009-admin: accept a self-signed TLS certificate (explicit opt-in). */
+  allow_self_signed: Generated<number>;
 }
 
 export interface AccountsTable {
@@ -63,6 +67,8 @@ export interface AccountsTable {
   health_updated_at: number | null;
   created_at: number;
   updated_at: number;
+  /** 009-admin: accept a self-signed TLS certificate (explicit opt-in). */
+  allow_self_signed: Generated<number>;
 }
 
 export interface AccountCursorsTable {
@@ -88,6 +94,9 @@ export interface QueuesTable {
   agent_selection: Generated<'longest-idle' | 'most-skilled' | 'least-busy'>;
   sl1_minutes: Generated<number>;
   sl2_minutes: Generated<number>;
+  /** 009-admin: the monitor shows the row red beyond these. */
+  threshold_longest_wait_seconds: ColumnType<number | null, number | null | undefined, number | null>;
+  threshold_sl_percent: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface EntrancesTable {
@@ -279,6 +288,10 @@ export interface QuarantineTable {
   reason_code: string;
   reason: string;
   created_at: number;
+  /** 009-admin: 'released' (processed again) or 'discarded'; null while open. */
+  resolution: ColumnType<'released' | 'discarded' | null, 'released' | 'discarded' | null | undefined, 'released' | 'discarded' | null>;
+  resolved_at: ColumnType<number | null, number | null | undefined, number | null>;
+  resolved_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EventsTable {
@@ -382,6 +395,43 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  user_id: string | null;
+  username: string | null;
+  object_type: string;
+  object_id: string | null;
+  action: string;
+  before: string | null; // JSON, secrets masked
+  after: string | null; // JSON, secrets masked
+}
+
+export interface StatsIntervalsTable {
+  granularity: '15m' | 'day';
+  dimension: 'queue' | 'entrance' | 'task-type' | 'agent';
+  key: string;
+  start: number;
+  received: number;
+  established: number;
+  re_established: number;
+  closed_unhandled: number;
+  transferred: number;
+  sl1: number;
+  sl2: number;
+  answered: number;
+  queue_ms_sum: number;
+  queue_ms_max: number;
+  handled: number;
+  handle_ms_sum: number;
+  outgoing: number;
+}
+
+export interface StatsContactsTable {
+  contact_id: string;
+  state: string; // JSON ContactTrack
+}
+
 /** Answering (migration 006). */
 export interface AnswerDraftsTable {
   contact_id: string;
@@ -434,6 +484,9 @@ export interface AnswersTable {
 }
 
 export interface Database {
+  audit_log: AuditLogTable;
+  stats_intervals: StatsIntervalsTable;
+  stats_contacts: StatsContactsTable;
   answer_drafts: AnswerDraftsTable;
   answer_uploads: AnswerUploadsTable;
   answers: AnswersTable;

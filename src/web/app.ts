@@ -8,6 +8,9 @@ import type { Deps } from '../app/deps.js';
 import { installAuthentication, installRoleConfig, routeRoles, sessionRoutes, SESSION_COOKIE } from './auth.js';
 import type { Role } from '../storage/repositories/users.js';
 import { frameworkError, installErrorHandling } from './errors.js';
+import { installOriginCheck } from './csrf.js';
+import { installAudit } from './audit.js';
+import { effectTimesToIso } from './schemas.js';
 import { agentRoutes } from './routes/agents.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { analysisAnswerRoutes } from './routes/analysis-answers.js';
@@ -18,12 +21,20 @@ import { contactRoutes } from './routes/contacts.js';
 import { deskRoutes } from './routes/desk.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
+import { mailAdminRoutes } from './routes/mail-admin.js';
+import { auditRoutes } from './routes/audit.js';
+import { tryMailRoutes } from './routes/try-mail.js';
+import { monitorRoutes } from './routes/monitor.js';
+import { statisticsRoutes } from './routes/statistics.js';
+import { createMonitor } from './monitor/compute.js';
+import { createMonitorFeed, type MonitorFeed } from './monitor/feed.js';
 import { offerRoutes } from './routes/offers.js';
 import { operationsRoutes } from './routes/operations.js';
 import { systemRoutes } from './routes/system.js';
 import { userRoutes } from './routes/users.js';
 import { routingConfigRoutes } from './routes/routing-config.js';
 import { supervisorRoutes } from './routes/supervisor.js';
+import { spaRoutes, type SpaOptions } from './spa.js';
 
 /** The HTTP API: JSON over /api/v1, live events over a WebSocket, OpenAPI docs at /api/docs. */
 export const DOCS_PREFIX = '/api/docs';
@@ -40,11 +51,19 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered on this app (for the OpenAPI completeness test). */
     switchyardRoutes: RegisteredRoute[];
+    /** The supervisor monitor's figures (shared, cached briefly). */
+    monitor: ReturnType<typeof createMonitor>;
+    /** Coalesced monitor.changed messages for supervisors' sockets. */
+    monitorFeed: MonitorFeed;
   }
 }
 
 export interface WebAppOptions {
   events?: EventsOptions;
+  /** Least time between two monitor.changed messages (ms); default 1000. */
+  monitorIntervalMs?: number;
+  /** The agent desktop's files (tests point this at a fixture). */
+  web?: SpaOptions;
 }
 
 export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<FastifyInstance> {
@@ -81,6 +100,14 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
     parseJson(request, text, done);
   });
 
+  // Queue-engine effects carry epoch milliseconds; responses show ISO 8601 times everywhere.
+  app.addHook('preSerialization', async (_request, _reply, payload: unknown) => {
+    if (payload && typeof payload === 'object' && Array.isArray((payload as { effects?: unknown }).effects)) {
+      return { ...(payload as object), effects: effectTimesToIso((payload as { effects: unknown[] }).effects) };
+    }
+    return payload;
+  });
+
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
@@ -114,11 +141,22 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   installAuthentication(app, deps);
+  installOriginCheck(app, deps);
+  installAudit(app, deps);
+  const monitor = createMonitor(deps);
+  app.decorate('monitor', monitor);
+  app.decorate('monitorFeed', createMonitorFeed(deps.bus, { onChange: monitor.invalidate, ...(opts.monitorIntervalMs ? { minIntervalMs: opts.monitorIntervalMs } : {}) }));
+  app.addHook('onClose', async () => app.monitorFeed.close());
 
   await app.register(systemRoutes(deps));
   await app.register(sessionRoutes(deps));
   await app.register(userRoutes(deps));
   await app.register(mailConfigRoutes(deps));
+  await app.register(mailAdminRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(tryMailRoutes(deps));
+  await app.register(monitorRoutes(deps));
+  await app.register(statisticsRoutes(deps));
   await app.register(agentRoutes(deps));
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));
@@ -132,6 +170,7 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(answerRoutes(deps));
   await app.register(answerUploadRoutes(deps));
   await app.register(conversationRoutes(deps));
+  await app.register(spaRoutes(opts.web));
   await app.ready();
   return app;
 }

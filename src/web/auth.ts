@@ -22,6 +22,8 @@ declare module 'fastify' {
     user: UserRow | null;
     /** The session token this request authenticated with. */
     sessionToken: string | null;
+    /** Where that token came from: a browser's cookie needs the origin check on writes (csrf.ts). */
+    sessionVia: 'bearer' | 'cookie' | 'query' | null;
   }
   interface FastifyContextConfig {
     /** Reachable without a session. */
@@ -44,14 +46,14 @@ function bearer(request: FastifyRequest): string | null {
   return m ? m[1] : null;
 }
 
-export function requestToken(request: FastifyRequest): string | null {
+export function requestToken(request: FastifyRequest): { token: string; via: 'bearer' | 'cookie' | 'query' } | null {
   const fromHeader = bearer(request);
-  if (fromHeader) return fromHeader;
+  if (fromHeader) return { token: fromHeader, via: 'bearer' };
   const fromCookie = request.cookies?.[SESSION_COOKIE];
-  if (fromCookie) return fromCookie;
+  if (fromCookie) return { token: fromCookie, via: 'cookie' };
   if (request.routeOptions.config?.queryToken) {
     const q = request.query as Record<string, unknown> | undefined;
-    if (q && typeof q.token === 'string' && q.token) return q.token;
+    if (q && typeof q.token === 'string' && q.token) return { token: q.token, via: 'query' };
   }
   return null;
 }
@@ -60,13 +62,16 @@ export function requestToken(request: FastifyRequest): string | null {
 export function installAuthentication(app: FastifyInstance, deps: Deps): void {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('sessionVia', null);
   app.addHook('onRequest', async (request) => {
-    const token = requestToken(request);
-    if (token) {
-      const user = await sessionUser(deps.storage.db, sha256(token), deps.clock());
+    const found = requestToken(request);
+    const token = found?.token ?? null;
+    if (found) {
+      const user = await sessionUser(deps.storage.db, sha256(found.token), deps.clock());
       if (user) {
         request.user = user;
-        request.sessionToken = token;
+        request.sessionToken = found.token;
+        request.sessionVia = found.via;
       }
     }
     if (request.user) {
@@ -144,9 +149,11 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
     const signingIn = new Map<string, number>();
     const dummy = () => (dummyHash ??= hashPassword(newToken()));
 
-    const setCookie = (reply: FastifyReply, token: string, maxAgeSeconds: number) =>
+    // Secure whenever the browser reached us over HTTPS (directly, or through a trusted proxy's X-Forwarded-Proto).
+    const secure = (request: FastifyRequest) => deps.config.http.cookieSecure || request.protocol === 'https';
+    const setCookie = (request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number) =>
       reply.setCookie(SESSION_COOKIE, token, {
-        httpOnly: true, sameSite: 'strict', secure: deps.config.http.cookieSecure, path: '/', maxAge: maxAgeSeconds,
+        httpOnly: true, sameSite: 'strict', secure: secure(request), path: '/', maxAge: maxAgeSeconds,
       });
 
     app.post('/api/v1/session', {
@@ -158,6 +165,7 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
         response: { 201: sessionView, '4xx': errorBodySchema },
       },
     }, async (request, reply) => {
+      reply.header('cache-control', 'no-store'); // the token must not stay in any cache
       const { username, password } = request.body;
       const db = deps.storage.db;
       const key = { username, address: request.ip ?? '' };
@@ -194,11 +202,12 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
       // A wrong password: the attempt row stays as the failure.
       if (!user || !ok) throw new ApiError(401, 'auth.invalid_credentials', BAD_LOGIN);
       await clearSignInAttempts(db, key);
+      if (user.disabled === 1) throw new ApiError(403, 'auth.user_disabled', 'This user is disabled; ask an administrator to enable it.');
       const token = newToken();
       const now = deps.clock();
       const ttlMs = deps.config.sessionHours * 3600_000;
       await createSession(deps.storage.db, user.id, sha256(token), now, ttlMs);
-      setCookie(reply, token, deps.config.sessionHours * 3600);
+      setCookie(request, reply, token, deps.config.sessionHours * 3600);
       return reply.code(201).send({ token, expiresAt: new Date(now + ttlMs).toISOString(), user: toUserView(user) });
     });
 
@@ -210,7 +219,7 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
       schema: { summary: 'Sign out (ends this session)', tags: ['session'], response: { 204: z.undefined(), '4xx': errorBodySchema } },
     }, async (request, reply) => {
       if (request.sessionToken) await deleteSession(deps.storage.db, sha256(request.sessionToken));
-      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.config.http.cookieSecure });
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(request) });
       return reply.code(204).send();
     });
   };

@@ -1,5 +1,8 @@
-/** The page at /: what this server is and where the API lives. Self-contained, no remote resources. */
-export function landingPage(): string {
+/**
+ * The page at / while the agent desktop has not been built (no dist/web/index.html):
+ * what this server is, how to build the desktop, and where the API lives. Self-contained.
+ */
+export function bundleMissingPage(): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -16,15 +19,14 @@ export function landingPage(): string {
 <body>
 <h1>Switchyard</h1>
 <p class="muted">Open-source email routing for contact centres.</p>
-<p>This server watches company mailboxes, turns each customer email into a queued contact
-and offers it to a Ready agent with the right skills, like a call in a phone queue.</p>
+<p><strong>The agent desktop has not been built.</strong> Build it with <code>npm run build</code>
+(or start the server with <code>npm start</code>, which builds it), then reload this page.</p>
 <ul>
   <li><a href="/api/docs">API documentation</a> (OpenAPI: <a href="/api/docs/json">/api/docs/json</a>)</li>
   <li>Sign in: <code>POST /api/v1/session</code> with <code>{"username", "password"}</code></li>
   <li>Live agent events: WebSocket <code>/api/v1/events</code></li>
   <li>Health: <a href="/healthz">/healthz</a>, metrics: <a href="/metrics">/metrics</a></li>
 </ul>
-<p class="muted">The agent desktop is not built yet; everything is available through the API.</p>
 </body>
 </html>
 `;

@@ -14,22 +14,23 @@ export const idParams = z.object({ id: z.string().min(1).max(200) });
 
 export const userViewSchema = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), role: roleSchema, email: z.string().nullable(),
-  skills: z.record(z.string(), z.number()), capacity: z.number(), createdAt: iso,
+  skills: z.record(z.string(), z.number()), capacity: z.number(),
+  disabled: z.boolean().describe('A disabled user cannot sign in'), createdAt: iso, updatedAt: iso,
 }).describe('User');
 
 export const smtpServerViewSchema = z.object({
   id: z.string(), name: z.string(), host: z.string(), port: z.number(), security: securitySchema,
   auth: z.object({ user: z.string(), method: z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5']).nullable(), passwordSet: z.boolean() }).nullable(),
-  createdAt: iso,
+  allowSelfSigned: z.boolean().describe('Accepts a self-signed TLS certificate'), createdAt: iso, updatedAt: iso,
 }).describe('SmtpServer');
 
 export const accountViewSchema = z.object({
   id: z.string(), address: z.string(), protocol: z.enum(['imap', 'smtp']), host: z.string(), port: z.number(), security: securitySchema,
   username: z.string().nullable(), passwordSet: z.boolean(), mailbox: z.string(), afterImport: z.enum(['seen', 'move', 'delete']),
   moveTo: z.string().nullable(), pollIntervalSeconds: z.number(), smtpServerId: z.string().nullable(), returnAddress: z.string().nullable(),
-  alternativeAddresses: z.array(z.string()), sentFolder: z.string().nullable(), enabled: z.boolean(), entranceId: z.string().nullable(),
+  alternativeAddresses: z.array(z.string()), sentFolder: z.string().nullable(), enabled: z.boolean(), allowSelfSigned: z.boolean().describe('Accepts a self-signed TLS certificate'), entranceId: z.string().nullable(),
   health: z.object({ state: z.string(), lastSuccessAt: isoOrNull, lastError: z.string().nullable(), lastErrorAt: isoOrNull, updatedAt: isoOrNull }),
-  createdAt: iso,
+  createdAt: iso, updatedAt: iso,
 }).describe('Account');
 
 export const entranceViewSchema = z.object({
@@ -86,12 +87,26 @@ export const agentViewSchema = z.object({
 }).describe('Agent');
 
 export const acdEffectsSchema = z.object({
-  effects: z.array(z.looseObject({ type: z.string() })).describe('What the queue engine did, in order'),
+  effects: z.array(z.looseObject({ type: z.string() })).describe('What the queue engine did, in order; times (createdAt, expiresAt, until, wrapUpUntil) are ISO 8601'),
 });
+
+const TIME_KEYS = new Set(['createdAt', 'expiresAt', 'until', 'wrapUpUntil', 'at']);
+
+/** The queue engine's effects with their epoch-millisecond times as ISO 8601 (API responses use ISO times throughout). */
+export function effectTimesToIso(value: unknown, depth = 0): unknown {
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => effectTimesToIso(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = TIME_KEYS.has(k) && typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : effectTimesToIso(v, depth + 1);
+  }
+  return out;
+}
 
 export const quarantineViewSchema = z.object({
   id: z.number(), inboundMessageId: z.number().nullable(), accountId: z.string().nullable(), reasonCode: z.string(), reason: z.string(),
   size: z.number().nullable(), createdAt: iso,
+  resolution: z.enum(['released', 'discarded']).nullable().describe('null while the entry is open'), resolvedAt: isoOrNull, resolvedBy: z.string().nullable(),
 }).describe('QuarantineEntry');
 
 export const outboxViewSchema = z.object({

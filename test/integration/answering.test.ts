@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { makeDeps } from '../support/deps.js';
 import { authed, login, seedUser, type Authed } from '../support/api.js';
-import { freshMailbox, imapClient, MAIL, waitFor } from '../support/mailstack.js';
+import { connect } from '../support/ws.js';
+import { freshMailbox, mailsIn, MAIL, waitFor, waitForMail } from '../support/mailstack.js';
 import { buildWebApp } from '../../src/roles/web/index.js';
 import { startDelivery } from '../../src/roles/delivery/index.js';
 import { processInbound } from '../../src/roles/email-server/pipeline.js';
@@ -21,30 +21,13 @@ type Json = Record<string, any>;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const PDF = Buffer.from('%PDF-1.4\n% forwarded invoice\n');
 
-async function mailsIn(box: { address: string; password: string }, folder = 'INBOX'): Promise<ParsedMail[]> {
-  const client = imapClient(box.address, box.password);
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const out: ParsedMail[] = [];
-      if ((client.mailbox && typeof client.mailbox === 'object' ? client.mailbox.exists : 0) === 0) return out;
-      for await (const m of client.fetch('1:*', { source: true })) if (m.source) out.push(await simpleParser(m.source, { skipImageLinks: true }));
-      return out;
-    } finally { lock.release(); }
-  } finally { await client.logout(); }
-}
-
-const waitForMail = (box: { address: string; password: string }, marker: string, folder = 'INBOX') =>
-  waitFor(async () => (await mailsIn(box, folder)).find((m) => (m.subject ?? '').includes(marker)), 20_000, `mail "${marker}" in ${box.address} ${folder}`, 200);
-
 for (const dialect of BACKENDS) {
   describe(`answering (${dialect})`, () => {
     let tdb: TestDatabase;
     let deps: Awaited<ReturnType<typeof makeDeps>>;
     let app: FastifyInstance;
     let stopDelivery: StopRole;
-    let alice: Authed; let bob: Authed; let sue: Authed;
+    let alice: Authed; let bob: Authed; let sue: Authed; let aliceToken: string;
     let aliceId: string;
     let support: { address: string; password: string };
     let customer: { address: string; password: string };
@@ -80,7 +63,8 @@ for (const dialect of BACKENDS) {
       await seedUser(deps, { username: 'bob', password: 'bob-password', role: 'agent' });
       await seedUser(deps, { username: 'sue', password: 'supervisor-pw', role: 'supervisor' });
       await deps.storage.db.updateTable('users').set({ display_name: 'Alice Agent' }).where('id', '=', aliceId).execute();
-      alice = authed(app, await login(app, 'alice', 'alice-password'));
+      aliceToken = await login(app, 'alice', 'alice-password');
+      alice = authed(app, aliceToken);
       bob = authed(app, await login(app, 'bob', 'bob-password'));
       sue = authed(app, await login(app, 'sue', 'supervisor-pw'));
       const admin = await seedUser(deps, { username: 'admin', password: 'admin-password', role: 'admin' });
@@ -287,6 +271,94 @@ for (const dialect of BACKENDS) {
       await waitState((sent.json() as Json).answer.id, 'sent');
       const got = await waitForMail(customer, 'Re: Draft me');
       expect(got.text).toContain('second');
+    });
+
+    it('an answer from the address the customer wrote to counts for that entrance; answer.state is pushed with its event id', async () => {
+      const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
+      const socket = await connect(`${base}/api/v1/events?token=${encodeURIComponent(aliceToken)}`);
+      try {
+        const c = await contactFrom(Buffer.from([
+          `From: ${customer.address}`, `To: ${sales}`, 'Subject: For sales', `Message-ID: <s${++seq}.${Date.now()}@customer.example>`,
+          'Date: Mon, 30 Nov 2026 08:00:00 +0000', 'Content-Type: text/plain; charset=utf-8', '', 'Price list?', '',
+        ].join('\r\n')));
+        const o = (await alice.get(`/api/v1/contacts/${c.id}/answer-options`)).json() as Json;
+        expect(o.fromAddresses).toEqual([support.address, sales, 'bb-help@example.test', 'zz-help@example.test']);
+        const salesEntrance = o.from[1].entranceId;
+        expect(salesEntrance).not.toBe(entranceId);
+        const r = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: sales, to: o.defaults.reply.to, subject: o.defaults.reply.subject, html: '<p>Attached soon</p>' });
+        const a = (r.json() as Json).answer;
+        expect(a.entranceId).toBe(salesEntrance);
+        await waitState(a.id, 'sent');
+        const got = await waitForMail(customer, o.defaults.reply.subject);
+        expect(got.from?.value[0].address).toBe(sales);
+        expect(got.text).not.toContain('Kind regards'); // the sales entrance has no signature
+        const conv = (await alice.get(`/api/v1/contacts/${c.id}/conversation`)).json() as Json;
+        expect(conv.messages[1]).toMatchObject({ direction: 'out', entranceId: salesEntrance, state: 'sent' });
+        // No IMAP login for the sales account: no Sent copy is attempted.
+        expect(await deps.storage.db.selectFrom('outbox').select('kind').where('contact_id', '=', c.id).execute()).toEqual([{ kind: 'reply' }]);
+        await socket.next((e) => (e as Json).answerId === a.id && (e as Json).state === 'sent', 'answer.state sent on the event socket');
+        const mine = socket.events.filter((e) => (e as Json).answerId === a.id) as Json[];
+        const logged = await deps.storage.db.selectFrom('events').select(['id', 'data']).where('type', '=', 'answer.state').where('contact_id', '=', c.id).orderBy('id').execute();
+        expect(mine.map((p) => [p.id, p.state])).toEqual(logged.map((e) => [Number(e.id), JSON.parse(e.data).state]));
+        expect(mine[1]).toMatchObject({ type: 'answer.state', answerId: a.id, contactId: c.id, agentId: aliceId, state: 'sent' });
+      } finally { socket.ws.close(); }
+    });
+
+    it('an SMTP failure shows as retrying with the reason and can still be taken back; a failing Sent append is retried without a second send', async () => {
+      const c = await contactFrom(plain('Retry me').raw);
+      const bad = await createSmtpServer(deps.storage.db, { name: `closed-${dialect}`, host: '127.0.0.1', port: 1, security: 'none', auth: null }, Date.now());
+      if (!bad.ok) throw new Error(bad.message);
+      const good = (await deps.storage.db.selectFrom('accounts').select('smtp_server_id').where('id', '=', accountId).executeTakeFirstOrThrow()).smtp_server_id;
+      await deps.storage.db.updateTable('accounts').set({ smtp_server_id: bad.server.id }).where('id', '=', accountId).execute();
+      try {
+        const r = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], subject: 'Re: Retry me', html: '<p>x</p>' });
+        const a = (r.json() as Json).answer;
+        const retrying = await waitState(a.id, 'retrying');
+        expect(retrying.reason).toMatch(/^temporary: .*ECONNREFUSED/);
+        expect((await alice.post(`/api/v1/answers/${a.id}/undo`)).json()).toMatchObject({ answer: { state: 'cancelled' } });
+      } finally {
+        await deps.storage.db.updateTable('accounts').set({ smtp_server_id: good }).where('id', '=', accountId).execute();
+      }
+      // The Sent folder is missing: the SMTP send happens once, the append is retried until the folder is fixed.
+      await deps.storage.db.updateTable('accounts').set({ sent_folder: 'Missing' }).where('id', '=', accountId).execute();
+      const r2 = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], subject: 'Re: Retry me', html: '<p>second try</p>' });
+      const a2 = (r2.json() as Json).answer;
+      await waitState(a2.id, 'sent');
+      const copyRow = () => deps.storage.db.selectFrom('outbox').selectAll().where('kind', '=', 'sent_copy').where('contact_id', '=', c.id).executeTakeFirst();
+      await waitFor(async () => ((await copyRow())?.attempts ?? 0) >= 1 && (await copyRow())?.status === 'pending', 10_000, 'append failed once');
+      expect((await copyRow())?.last_error).toMatch(/Missing|NONEXISTENT|exist/i);
+      await deps.storage.db.updateTable('accounts').set({ sent_folder: 'Sent' }).where('id', '=', accountId).execute();
+      await deps.storage.db.updateTable('outbox').set({ next_attempt_at: Date.now() }).where('kind', '=', 'sent_copy').where('contact_id', '=', c.id).execute();
+      await deps.bus.publish('outbox');
+      await waitFor(async () => (await copyRow())?.status === 'sent', 15_000, 'append retried');
+      const subject = `Re: Retry me [#${c.case_number}]`;
+      expect((await mailsIn(support, 'Sent')).filter((m) => m.messageId === a2.messageId)).toHaveLength(1);
+      await waitForMail(customer, subject);
+      expect((await mailsIn(customer)).filter((m) => m.subject === subject).map((m) => m.text?.split('\n')[0])).toEqual(['second try']);
+      const reply = await deps.storage.db.selectFrom('outbox').select(['status', 'attempts']).where('kind', '=', 'reply').where('contact_id', '=', c.id).orderBy('id').execute();
+      expect(reply).toEqual([{ status: 'cancelled', attempts: 1 }, { status: 'sent', attempts: 1 }]);
+    });
+
+    it('shows automatic answers in the conversation; refuses an answer over the account\'s size limit', async () => {
+      const adm = authed(app, await login(app, 'admin', 'admin-password'));
+      const t = (await adm.post('/api/v1/answer-templates', { name: `Ack ${dialect}`, defaultLanguage: 'en', versions: { en: { subject: 'We got your mail', body: 'Thanks, we will answer soon.' } } })).json() as Json;
+      expect((await adm.put(`/api/v1/entrances/${entranceId}/auto-answer`, { mode: 'always', templateId: t.id })).statusCode).toBe(200);
+      let c: Json;
+      try { c = await contactFrom(plain('Auto acknowledged').raw); } finally { await adm.put(`/api/v1/entrances/${entranceId}/auto-answer`, { mode: 'never' }); }
+      const conv = await waitFor(async () => {
+        const r = (await alice.get(`/api/v1/contacts/${c.id}/conversation`)).json() as Json;
+        return r.messages?.[1]?.state === 'sent' ? r : null;
+      }, 15_000, 'automatic answer sent');
+      expect(conv.messages.map((m: Json) => [m.direction, m.kind])).toEqual([['in', 'mail'], ['out', 'automatic-answer']]);
+      expect(conv.messages[1]).toMatchObject({ from: support.address, to: [customer.address], subject: `Re: We got your mail [#${c.case_number}]` });
+      expect(conv.messages[1].text).toContain('Thanks, we will answer soon.');
+
+      expect((await adm.put(`/api/v1/accounts/${accountId}/size-limit`, { maxMessageBytes: 2048 })).statusCode).toBe(200);
+      try {
+        const big = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], subject: 'Re: big', html: `<p>${'x'.repeat(4000)}</p>` });
+        expect(big.statusCode).toBe(413);
+        expect(big.json()).toMatchObject({ error: { code: 'answer.too_large' } });
+      } finally { await adm.put(`/api/v1/accounts/${accountId}/size-limit`, { maxMessageBytes: 25 * 1024 * 1024 }); }
     });
 
     it('undo before it leaves cancels it and restores the draft; undo after it left is 409', async () => {

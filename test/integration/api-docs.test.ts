@@ -12,8 +12,8 @@ import { DOCS_PREFIX } from '../../src/web/app.js';
 interface Operation { summary?: string; tags?: string[]; security?: unknown[] }
 interface OpenApi { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> }; security: unknown[] }
 
-/** Fastify's '/a/:id' is OpenAPI's '/a/{id}'. */
-const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+/** Fastify's '/a/:id' is OpenAPI's '/a/{id}'; a wildcard '/*' is '/{*}'. */
+const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{*}');
 
 describe('OpenAPI document', () => {
   let tdb: TestDatabase;

@@ -160,3 +160,25 @@ for (const dialect of BACKENDS) {
     });
   });
 }
+
+describe('pushed event ids follow commit order (postgres)', () => {
+  it('a second writer of a pushed event waits for the first to commit, so no reader sees id n+1 without n', async () => {
+    const tdb = await createTestDatabase('postgres');
+    const deps = await makeDeps(tdb);
+    try {
+      const push = (reason: string) => ({ at: Date.now(), type: 'agent.pauseRequested', contactId: null, agentId: null, data: {}, push: { type: 'agent.pauseRequested', at: new Date().toISOString(), agentId: null, reason } });
+      let firstCommitted = 0;
+      let firstId = 0;
+      const first = deps.storage.transaction(async (trx) => {
+        firstId = await appendEvent(trx, push('first'));
+        await new Promise((r) => setTimeout(r, 400));
+        firstCommitted = Date.now();
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const second = deps.storage.transaction((trx) => appendEvent(trx, push('second')).then((id) => ({ id, at: Date.now() })));
+      const [, s] = await Promise.all([first, second]);
+      expect(s.at).toBeGreaterThanOrEqual(firstCommitted);
+      expect(s.id).toBeGreaterThan(firstId);
+    } finally { await deps.close(); await tdb.drop(); }
+  });
+});

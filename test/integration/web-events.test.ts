@@ -48,7 +48,8 @@ for (const dialect of BACKENDS) {
     it('pushes an agent their own offers and withdrawals; other agents get nothing of it; supervisors get everything', async () => {
       const alice = await open(`${base}/api/v1/events?token=${encodeURIComponent(tokens.alice)}`);
       const bob = await open(`${base}/api/v1/events`, { headers: { authorization: `Bearer ${tokens.bob}` } });
-      const sue = await open(`${base}/api/v1/events`, { headers: { cookie: `switchyard_session=${tokens.sue}` } });
+      // A browser: the session cookie, and the Origin of the server's own page (csrf.ts).
+      const sue = await open(`${base}/api/v1/events`, { headers: { cookie: `switchyard_session=${tokens.sue}` }, origin: base.replace(/^ws/, 'http') });
       expect(await alice.next((e) => e.type === 'hello', 'hello')).toEqual({ type: 'hello', user: { id: aliceId, role: 'agent' }, lastEventId: expect.any(Number) });
       expect((await bob.next((e) => e.type === 'hello', 'hello')).user).toEqual({ id: bobId, role: 'agent' });
       expect((await sue.next((e) => e.type === 'hello', 'hello')).user?.role).toBe('supervisor');

@@ -1,16 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mailStack, optionsFromEnv } from './mailstack/stack.js';
 
 /**
- * Starts the real services the integration tests use: the project's own
- * Dovecot + Postfix stack on loopback (scripts/mailstack.sh) and this
+ * Starts the real services the integration tests use (and installs Debian's Chromium
+ * for the browser tests when it is missing): the project's own
+ * Dovecot + Postfix stack on loopback (test/support/mailstack/) and this
  * machine's PostgreSQL. Both commands are idempotent.
  */
 export default function setup(): void {
   if (process.env.SWITCHYARD_SKIP_SERVICES === '1') return;
-  const script = resolve(import.meta.dirname, '../../scripts/mailstack.sh');
-  execFileSync('bash', [script, 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Debian's Chromium for the browser tests (test/browser): installed when missing.
+  if (!existsSync('/usr/bin/chromium')) {
+    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  mailStack(optionsFromEnv(process.env)).start();
   if (existsSync('/etc/postgresql')) {
     try {
       execFileSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '2'], { stdio: 'ignore' });

@@ -1,14 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { run } from './mailstack/cli.js';
+import { mailStack, optionsFromEnv } from './mailstack/stack.js';
 
-/** The project's loopback mail stack (scripts/mailstack.sh): Dovecot IMAP 1143, Postfix SMTP 2525. */
-export const MAIL = { host: '127.0.0.1', imapPort: 1143, smtpPort: 2525, pop3Port: 1110 } as const;
-const SCRIPT = resolve(import.meta.dirname, '../../scripts/mailstack.sh');
+/**
+ * The project's loopback mail stack (test/support/mailstack/): Dovecot IMAP 1143, POP3 1110,
+ * Postfix SMTP 2525 (plus MAILSTACK_PORT_OFFSET, default 0; state in MAILSTACK_DIR).
+ */
+const ports = mailStack(optionsFromEnv(process.env)).layout.ports;
+export const MAIL = { host: '127.0.0.1', imapPort: ports.imap, smtpPort: ports.smtp, pop3Port: ports.pop3 } as const;
+/** Every port of the stack (IMAPS, SMTPS, STARTTLS, LMTP, POP3S …). */
+export const MAIL_PORTS = ports;
 
+/** Runs a mail stack command (as `scripts/mailstack.sh ARGS`) in this process; throws when it fails, with `stdout`. */
 export function mailstack(...args: string[]): string {
-  return execFileSync('bash', [SCRIPT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const { code, out } = run(args);
+  if (code !== 0) throw Object.assign(new Error(`mailstack ${args.join(' ')} failed (${code}):\n${out}`), { stdout: out, status: code });
+  return out;
 }
 
 /** Creates mailbox users (idempotent) and empties their INBOX. Returns a unique-ish address per call when `unique`. */
@@ -52,3 +62,22 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** Every message in a folder of a mailbox, parsed (cid: images left as cid: references). */
+export async function mailsIn(box: { address: string; password: string }, folder = 'INBOX'): Promise<ParsedMail[]> {
+  const client = imapClient(box.address, box.password);
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const out: ParsedMail[] = [];
+      if ((client.mailbox && typeof client.mailbox === 'object' ? client.mailbox.exists : 0) === 0) return out;
+      for await (const m of client.fetch('1:*', { source: true })) if (m.source) out.push(await simpleParser(m.source, { skipImageLinks: true }));
+      return out;
+    } finally { lock.release(); }
+  } finally { await client.logout(); }
+}
+
+/** Waits until a message whose subject contains marker is in the folder. */
+export const waitForMail = (box: { address: string; password: string }, marker: string, folder = 'INBOX') =>
+  waitFor(async () => (await mailsIn(box, folder)).find((m) => (m.subject ?? '').includes(marker)), 20_000, `mail "${marker}" in ${box.address} ${folder}`, 200);

@@ -5,7 +5,7 @@ import sanitizeHtml from 'sanitize-html';
  * navigates the page, loads remote content or restyles the surrounding application:
  * no script/style/iframe/object/embed/form/meta/link/base, no on* handlers, links only
  * to http/https/mailto (opened in a new tab without referrer), inline styles only from
- * a property allowlist and never with url()/expression(). Remote images are blocked
+ * a property allowlist with values that cannot fetch, run or overlay (safeStyleValue). Remote images are blocked
  * by default (the address is kept in data-blocked-src so a reader can opt in later);
  * cid: images are rewritten to the attachment download URL of the matching part.
  */
@@ -16,7 +16,7 @@ export interface SanitizeOptions {
 
 export interface SanitizedHtml {
   html: string;
-  /** Remote images and CSS url() references that were removed. */
+  /** Remote images and style declarations naming a remote address (backgrounds…) that were removed. */
   blockedRemote: number;
 }
 
@@ -40,11 +40,47 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
 };
 
 /**
- * A style value is kept only when it cannot fetch or execute anything: no url(),
- * image-set(), expression(), behaviours or bindings, no CSS escapes (which could
- * spell any of those), no comments, no markup characters.
+ * A style value is kept only when it can neither fetch nor run anything nor cover the
+ * page around the message:
+ * - CSS functions only from an allowlist (colours, calc, gradients): url(), image-set(),
+ *   -webkit-image-set(), src(), expression(), var(), attr(), env() and every other are refused;
+ * - no CSS escapes (which could spell any of those), comments, markup characters or '*';
+ * - no viewport units (vw, vh, vmin, vmax and the small/large/dynamic variants) and no
+ *   huge lengths (over MAX_LENGTH_PX), so no box sized to the window;
+ * - margins never negative; position only static or relative; z-index never.
  */
-const SAFE_STYLE_VALUE = /^(?![\s\S]*(?:url|image|expression|element|binding|behavior|javascript|vbscript|import|paint|cross-fade)\s*\()(?![\s\S]*(?:javascript|vbscript|@import|behavior|binding))(?![\s\S]*\/\*)[^\\<>{}@;]*$/i;
+const ALLOWED_FUNCTIONS = new Set(['rgb', 'rgba', 'hsl', 'hsla', 'calc', 'linear-gradient', 'radial-gradient', 'repeating-linear-gradient', 'repeating-radial-gradient']);
+const MAX_LENGTH_PX = 3000;
+const PX_PER_UNIT: Record<string, number> = { px: 1, pt: 4 / 3, pc: 16, in: 96, cm: 96 / 2.54, mm: 96 / 25.4, q: 96 / 101.6, em: 16, rem: 16, ex: 8, ch: 8, lh: 20, rlh: 20 };
+const VIEWPORT_UNIT = /\d(?:[sld]?v(?:w|h|i|b|min|max))\b/i;
+const FORBIDDEN_TEXT = /[\\<>{}@;*]|\/\*|javascript|vbscript|behavior|binding/i;
+
+function functionsAllowed(value: string): boolean {
+  for (const m of value.matchAll(/([a-z0-9_-]*)\s*\(/gi)) {
+    if (m[1] !== '' && !ALLOWED_FUNCTIONS.has(m[1].toLowerCase())) return false;
+  }
+  return true;
+}
+
+function lengthsModest(value: string, maxPercent: number | null): boolean {
+  const withoutColours = value.replace(/#[0-9a-f]+\b/gi, ' ');
+  for (const m of withoutColours.matchAll(/(?<![a-z_\d.])(-?\d*\.?\d+)(px|pt|pc|in|cm|mm|q|em|rem|ex|ch|lh|rlh|%)?(?![a-z%\d])/gi)) {
+    const n = Math.abs(Number(m[1]));
+    const unit = (m[2] ?? '').toLowerCase();
+    if (unit === '%') { if (maxPercent !== null && n > maxPercent) return false; continue; }
+    if (n * (PX_PER_UNIT[unit] ?? 1) > MAX_LENGTH_PX) return false;
+  }
+  return true;
+}
+
+export function safeStyleValue(property: string, value: string): boolean {
+  if (FORBIDDEN_TEXT.test(value) || VIEWPORT_UNIT.test(value) || !functionsAllowed(value)) return false;
+  const p = property.toLowerCase();
+  if (p.startsWith('margin') && /-\s*[\d.]|calc/i.test(value)) return false;
+  if (p === 'position') return /^\s*(static|relative)\s*$/i.test(value);
+  const sizing = /^(?:min-|max-)?(?:width|height)$/.test(p);
+  return lengthsModest(value, sizing ? 100 : null);
+}
 
 const STYLE_PROPERTIES = [
   'color', 'background-color', 'background', 'opacity',
@@ -56,15 +92,22 @@ const STYLE_PROPERTIES = [
   'border', 'border-top', 'border-right', 'border-bottom', 'border-left', 'border-color', 'border-style', 'border-width',
   'border-collapse', 'border-spacing', 'border-radius',
   'width', 'height', 'max-width', 'min-width', 'max-height', 'min-height',
-  'display', 'float', 'clear', 'table-layout',
+  'display', 'float', 'clear', 'table-layout', 'position', 'background-image', 'text-shadow',
 ];
 
-const ALLOWED_STYLES = { '*': Object.fromEntries(STYLE_PROPERTIES.map((p) => [p, [SAFE_STYLE_VALUE]])) };
+/** sanitize-html calls .test(value) on each entry: one checker per property. */
+const ALLOWED_STYLES = { '*': Object.fromEntries(STYLE_PROPERTIES.map((p) => [p, [{ test: (v: string) => safeStyleValue(p, v) } as unknown as RegExp]])) };
 
 const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'xmp', 'template', 'iframe', 'object', 'embed', 'noembed', 'noframes', 'svg', 'math'];
 
 const REMOTE_URL = /^\s*(?:https?:)?\/\//i;
-const CSS_REMOTE_URL = /url\s*\(\s*['"]?\s*(?:https?:)?\/\//gi;
+/** A remote address anywhere in a declaration (url(), image-set() strings, src()). */
+const CSS_REMOTE = /(?:https?:)?\/\/[^\s'"),]/i;
+
+/** Declarations of a style attribute that name a remote address: each is blocked remote content, like an <img>. */
+function remoteDeclarations(style: string): number {
+  return style.split(';').filter((d) => d.includes(':') && CSS_REMOTE.test(d.slice(d.indexOf(':') + 1))).length;
+}
 
 const normaliseCid = (cid: string): string => cid.trim().replace(/^<|>$/g, '').toLowerCase();
 
@@ -117,10 +160,9 @@ export function sanitizeEmailHtml(html: string, opts: SanitizeOptions = {}): San
         return { tagName, attribs: next };
       },
       '*': (tagName, attribs) => {
-        if (attribs.style) {
-          const remote = attribs.style.match(CSS_REMOTE_URL);
-          if (remote) blockedRemote += remote.length;
-        }
+        if (attribs.style) blockedRemote += remoteDeclarations(attribs.style);
+        // The legacy background attribute (table, td, body) loads an image too; it is never kept.
+        if (attribs.background && REMOTE_URL.test(attribs.background)) blockedRemote++;
         return { tagName, attribs };
       },
     },

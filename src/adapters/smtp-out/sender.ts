@@ -13,6 +13,18 @@ export interface SmtpServerConfig {
   auth_user: string | null;
   auth_secret: string | null;
   auth_method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | null;
+  /** Accept a self-signed TLS certificate (explicit opt-in). */
+  allow_self_signed?: number;
+}
+
+/** nodemailer transport options for a configured server (delivery and the connection test share them). */
+export function transportOptions(s: SmtpServerConfig, password: string | null) {
+  return {
+    host: s.host, port: s.port, secure: s.security === 'tls', requireTLS: s.security === 'starttls', ignoreTLS: s.security === 'none',
+    connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
+    ...(s.allow_self_signed === 1 ? { tls: { rejectUnauthorized: false } } : {}),
+    ...(s.auth_user && password !== null ? { auth: { user: s.auth_user, pass: password, method: s.auth_method ?? undefined } } : {}),
+  };
 }
 
 export interface Envelope { from: string; to: string[] }
@@ -26,14 +38,10 @@ export interface MailSender {
 export function createMailSender(secrets: SecretBox, dataDir: string): MailSender {
   const transports = new Map<string, Transporter>();
   const transportFor = (s: SmtpServerConfig): Transporter => {
-    const key = `${s.id}:${s.host}:${s.port}:${s.security}:${s.auth_user ?? ''}`;
+    const key = `${s.id}:${s.host}:${s.port}:${s.security}:${s.auth_user ?? ''}:${s.allow_self_signed ?? 0}`;
     let t = transports.get(key);
     if (!t) {
-      t = nodemailer.createTransport({
-        host: s.host, port: s.port, secure: s.security === 'tls', requireTLS: s.security === 'starttls', ignoreTLS: s.security === 'none',
-        pool: true, maxConnections: 3, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
-        ...(s.auth_user && s.auth_secret ? { auth: { user: s.auth_user, pass: secrets.open(s.auth_secret), method: s.auth_method ?? undefined } } : {}),
-      });
+      t = nodemailer.createTransport({ ...transportOptions(s, s.auth_secret ? secrets.open(s.auth_secret) : null), pool: true, maxConnections: 3 });
       transports.set(key, t);
     }
     return t;

@@ -79,5 +79,5 @@ export function renderAnswerTemplate(version: { subject: string; body: string },
   const text = fillVariables(version.body, values);
   // HTML: escape the template text first, then fill with escaped values (tokens survive escaping unchanged).
   const html = fillVariables(textToHtml(version.body), values, { escape: escapeHtml });
-  return { subject: subject.text, html: html.text, text: text.text, missing: [...new Set([...subject.missing, ...text.missing])] };
+  return { subject: subject.text.replace(/[\r\n\t]+/g, ' ').trim(), html: html.text, text: text.text, missing: [...new Set([...subject.missing, ...text.missing])] };
 }

@@ -151,7 +151,7 @@ export function startImapAccount(deps: Deps, account: AccountRow, log: Logger, o
         const { username, password } = credentials();
         session = await openImapMailbox({
           host: account.host, port: account.port, security: account.security, username, password,
-          mailbox: account.mailbox || 'INBOX', logger: log, signal: aborter.signal, ...(opts.maxIdleTimeMs ? { maxIdleTimeMs: opts.maxIdleTimeMs } : {}),
+          mailbox: account.mailbox || 'INBOX', allowInvalidCertificate: account.allow_self_signed === 1, logger: log, signal: aborter.signal, ...(opts.maxIdleTimeMs ? { maxIdleTimeMs: opts.maxIdleTimeMs } : {}),
         });
         if (stopping) break;
         log.info({ idle: session.supportsIdle }, 'connected');

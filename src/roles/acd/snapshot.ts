@@ -83,11 +83,12 @@ export async function previousAgentByThread(trx: Db, r: { entrance_id: string; i
   return prev?.agent_id ?? null;
 }
 
-/** Average handling time per queue over the last 8 hours of closed contacts (estimated queue time), aggregated in SQL. */
+/** Average handling time per queue over the last 8 hours of handled (closed, not unhandled) contacts (estimated queue time), aggregated in SQL. */
 export async function queueStats(trx: Db, now: number): Promise<Record<string, QueueStats>> {
   const rows = await trx.selectFrom('contacts')
     .select(['queue_id', (eb) => eb.fn.countAll<number>().as('n'), sql<number>`sum(closed_at - assigned_at)`.as('ms')])
     .where('status', '=', 'closed').where('closed_at', '>', now - 8 * 3_600_000).where('assigned_at', 'is not', null)
+    .where('unhandled_reason', 'is', null) // closed unhandled is not handling time
     .groupBy('queue_id').execute();
   return Object.fromEntries(rows.filter((r) => Number(r.n) > 0).map((r) => [r.queue_id, { avgHandleMs: Math.max(0, Number(r.ms)) / Number(r.n) }]));
 }

@@ -88,7 +88,8 @@ export async function composeAnswerFor(storage: Storage, ctx: AnswerContext, inp
   const values = variableValues(ctx, opts.entranceId);
   const subject = fillVariables(input.subject, values, { singleLine: true, dropMissing: opts.dropMissing });
   const body = fillVariables(input.html, values, { escape: escapeHtml, dropMissing: opts.dropMissing });
-  const signatureText = (opts.entranceId ? ctx.entrances.get(opts.entranceId)?.signature : null) ?? ctx.entrance.signature;
+  // The signature of the entrance the From address belongs to (none when it has none).
+  const signatureText = opts.entranceId ? ctx.entrances.get(opts.entranceId)?.signature ?? null : ctx.entrance.signature;
   const signature = signatureText ? fillVariables(signatureText, values, { dropMissing: opts.dropMissing }) : null;
   const missing = [...new Set([...subject.missing, ...body.missing, ...(signature?.missing ?? [])])];
 

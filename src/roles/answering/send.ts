@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
+import { LOCKS } from '../../storage/db.js';
 import { checkRecipients, normaliseRecipients } from '../../core/answer/index.js';
 import { ApiError } from '../../web/errors.js';
 import {
   answerEvent, deleteDraft, findAnswer, linkUploads, restoreDraft, setAnswerState, effectiveState, type AnswerEvent, type DraftContent, type StoredDraft,
 } from '../../storage/repositories/answers.js';
+import { getMaxMessageBytes } from '../../storage/repositories/analysis-config.js';
 import { recordCaseMessage } from '../../storage/repositories/cases.js';
 import { cancelPendingOutbox, enqueueOutbox } from '../../storage/repositories/outbox.js';
 import type { AnswerRow, UserRow } from '../../storage/schema.js';
@@ -16,11 +18,12 @@ import { composeAnswerFor } from './compose.js';
  * Sending and taking back an agent's answer. The message is composed from current data, then
  * one transaction writes the answer, its outbox row (not before the undo window ends), the
  * Message-ID on the case, the answer.state event, and removes the draft; events are published
- * after commit. Undo cancels the outbox row only while it is still pending, and restores the draft.
+ * after commit (pushed events are written under LOCKS.acd: ids in commit order). Undo cancels the outbox row only while it is still pending, and restores the draft.
  *
  * Template variables: every {{variable}} left in the subject, text or signature is filled now.
  * One without a value refuses the send (422 answer.missing_variables, with the list) unless the
  * request says allowMissingVariables: true, which sends them as empty text.
+ * The composed message may not exceed the sending account's size limit (413 answer.too_large).
  */
 export interface SendInput extends DraftContent { allowMissingVariables?: boolean }
 
@@ -63,6 +66,10 @@ export async function sendAnswer(deps: Deps, ctx: AnswerContext, agent: UserRow,
     throw new ApiError(422, 'answer.missing_variables', `these variables have no value: ${composed.missing.map((m) => `{{${m}}}`).join(', ')}; fill them in, remove them, or send with allowMissingVariables: true`,
       composed.missing.map((m) => ({ path: 'body.html', message: `{{${m}}} has no value` })));
   }
+  const maxBytes = await getMaxMessageBytes(db, choice.accountId);
+  if (composed.raw.length > maxBytes) {
+    throw new ApiError(413, 'answer.too_large', `The answer with its attachments is ${composed.raw.length} bytes; the account's message size limit is ${maxBytes} bytes. Remove or shrink attachments.`);
+  }
   const undoMs = deps.config.answers.undoSendSeconds * 1000;
   const draft: DraftContent = {
     mode: input.mode, from, to: input.to, cc: input.cc, bcc: input.bcc, subject: input.subject, html: input.html, quote: input.quote,
@@ -86,7 +93,7 @@ export async function sendAnswer(deps: Deps, ctx: AnswerContext, agent: UserRow,
     await linkUploads(trx, ids, id);
     await deleteDraft(trx, c.id, agent.id);
     return { row, event: await answerEvent(trx, row, row.state, null, now) };
-  });
+  }, LOCKS.acd);
   await deps.bus.publish('events', event);
   await deps.bus.publish('outbox');
   return row;
@@ -110,7 +117,7 @@ export async function undoAnswer(deps: Deps, agent: UserRow, answerId: string): 
     await trx.deleteFrom('case_messages').where('message_id', '=', normaliseMessageId(a.message_id)).execute();
     const draftRow = await trx.selectFrom('answer_drafts').select(['version', 'updated_at']).where('contact_id', '=', a.contact_id).where('agent_id', '=', a.agent_id).executeTakeFirstOrThrow();
     return { answer: { ...a, state: 'cancelled' as const, reason: 'undone by the agent', updated_at: now }, draft: { content, version: Number(draftRow.version), updatedAt: Number(draftRow.updated_at) }, event };
-  });
+  }, LOCKS.acd);
   await deps.bus.publish('events', out.event);
   return { answer: out.answer, draft: out.draft };
 }

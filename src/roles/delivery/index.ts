@@ -2,9 +2,10 @@ import type { Deps, StopRole } from '../../app/deps.js';
 import { createMailSender, type MailSender } from '../../adapters/smtp-out/sender.js';
 import { backoffDelay } from '../../core/backoff.js';
 import { classifySmtpFailure } from '../../core/email/redirect.js';
-import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog } from '../../storage/repositories/outbox.js';
+import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog, releaseOutboxClaims } from '../../storage/repositories/outbox.js';
 import type { OutboxRow } from '../../storage/schema.js';
 import { startRunner } from '../runner.js';
+import { LOCKS } from '../../storage/db.js';
 import { deliverSentCopy, PermanentDeliveryError, recordReplyOutcome, type DeliveryResult } from './replies.js';
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
@@ -20,7 +21,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   const sender = opts.sender ?? createMailSender(deps.secrets, deps.config.dataDir);
   const smtpServerOf = async (accountId: string | null) => (accountId
     ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
-      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method'])
+      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method', 'smtp_servers.allow_self_signed'])
       .where('accounts.id', '=', accountId).executeTakeFirst() ?? null
     : null);
 
@@ -31,7 +32,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       if (result.ok) await markOutboxSent(trx, row.id, now);
       else await markOutboxFailed(trx, row.id, result.error, result.retryAt);
       return recordReplyOutcome(trx, row, result, now);
-    });
+    }, row.kind === 'reply' ? LOCKS.acd : undefined); // an answer.state event is pushed: ids in commit order
     for (const e of events) await deps.bus.publish('events', e);
   };
 
@@ -56,6 +57,11 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
     deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent' });
     log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
   };
+
+  // A restart under the same instance id (SWITCHYARD_INSTANCE_ID) takes back what it held when it
+  // was killed at once, rather than after the 2-minute lease.
+  const released = await releaseOutboxClaims(deps.storage.db, deps.config.instanceId, deps.clock());
+  if (released > 0) log.warn({ released }, 'outbox rows claimed before a restart are claimable again');
 
   const runner = startRunner(async (stopped) => {
     while (!stopped()) {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../app/deps.js';
 import { appendToSent, SentFolderError } from '../../adapters/imap/append.js';
+import { describeImapError } from '../../adapters/imap/watcher.js';
 import { findAnswerByOutbox, setAnswerState, type AnswerEvent } from '../../storage/repositories/answers.js';
 import { enqueueOutbox } from '../../storage/repositories/outbox.js';
 import type { Database, OutboxRow } from '../../storage/schema.js';
@@ -51,6 +52,7 @@ export async function deliverSentCopy(deps: Deps, row: OutboxRow): Promise<{ via
     return { via: `imap ${account.host}:${account.port} ${r.folder}${r.appended ? '' : ' (already there)'}` };
   } catch (err) {
     if (err instanceof SentFolderError) throw new PermanentDeliveryError(err.message);
-    throw err;
+    // A temporary failure (retried): name the server's reason, e.g. "NONEXISTENT Mailbox doesn't exist".
+    throw new Error(`IMAP append to ${account.sent_folder ?? 'the \\Sent folder'}: ${describeImapError(err)}`);
   }
 }

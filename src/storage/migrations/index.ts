@@ -9,6 +9,7 @@ import { m008AcdCommands } from './008-acd-commands.js';
 import { m006Answering } from './006-answering.js';
 import { m007AgentActions } from './007-agent-actions.js';
 import { m010LoginAddress } from './010-login-address.js';
+import { m009Admin } from './009-admin.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '002-analysis': m002Analysis,
   '008-acd-commands': m008AcdCommands,
   '010-login-address': m010LoginAddress,
+  '009-admin': m009Admin,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -13,6 +13,8 @@ export interface SmtpServerInput {
   port: number;
   security: Security;
   auth: { user: string; secretSealed: string; method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' } | null;
+  /** Accept a self-signed TLS certificate. */
+  allowSelfSigned?: boolean;
 }
 
 export async function createSmtpServer(db: Kysely<Database>, input: SmtpServerInput, now: number) {
@@ -21,7 +23,7 @@ export async function createSmtpServer(db: Kysely<Database>, input: SmtpServerIn
   const row = {
     id: randomUUID(), name: input.name, host: input.host, port: input.port, security: input.security,
     auth_user: input.auth?.user ?? null, auth_secret: input.auth?.secretSealed ?? null, auth_method: input.auth?.method ?? null,
-    created_at: now, updated_at: now,
+    created_at: now, updated_at: now, allow_self_signed: input.allowSelfSigned ? 1 : 0,
   };
   await db.insertInto('smtp_servers').values(row).execute();
   return { ok: true as const, server: row };
@@ -34,6 +36,7 @@ export function toSmtpServerView(row: Awaited<ReturnType<typeof findSmtpServer>>
   return {
     id: row.id, name: row.name, host: row.host, port: row.port, security: row.security,
     auth: row.auth_user ? { user: row.auth_user, method: row.auth_method, passwordSet: row.auth_secret !== null } : null,
+    allowSelfSigned: row.allow_self_signed === 1, updatedAt: new Date(row.updated_at).toISOString(),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -56,6 +59,8 @@ export interface AccountInput {
   enabled: boolean;
   /** IMAP folder for copies of sent answers; absent/null = the special-use \\Sent mailbox. */
   sentFolder?: string | null;
+  /** Accept a self-signed TLS certificate. */
+  allowSelfSigned?: boolean;
   /** Route the new entrance to this queue; when absent a queue named after the address is created. */
   queueId?: string | null;
 }
@@ -94,6 +99,7 @@ export async function createAccount(db: Kysely<Database>, input: AccountInput, n
       return_address: input.returnAddress?.toLowerCase() ?? null, alternative_addresses: JSON.stringify(input.alternativeAddresses.map((a) => a.toLowerCase())),
       sent_folder: input.sentFolder ?? null, enabled: input.enabled ? 1 : 0, health_state: input.enabled ? 'starting' : 'disabled', health_last_success_at: null,
       health_last_error: null, health_last_error_at: null, health_updated_at: now, created_at: now, updated_at: now,
+      allow_self_signed: input.allowSelfSigned ? 1 : 0,
     };
     await trx.insertInto('accounts').values(account).execute();
     const entranceId = randomUUID();
@@ -129,9 +135,9 @@ export function toAccountView(row: AccountRow, entranceId: string | null) {
     username: row.username, passwordSet: row.password_secret !== null, mailbox: row.mailbox, afterImport: row.after_import,
     moveTo: row.move_to, pollIntervalSeconds: row.poll_interval_seconds, smtpServerId: row.smtp_server_id,
     returnAddress: row.return_address, alternativeAddresses: JSON.parse(row.alternative_addresses) as string[], sentFolder: row.sent_folder ?? null,
-    enabled: row.enabled === 1, entranceId,
+    enabled: row.enabled === 1, allowSelfSigned: row.allow_self_signed === 1, entranceId,
     health: { state: row.health_state, lastSuccessAt: iso(row.health_last_success_at), lastError: row.health_last_error, lastErrorAt: iso(row.health_last_error_at), updatedAt: iso(row.health_updated_at) },
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
 
@@ -139,3 +145,41 @@ export const listEntrances = (db: Kysely<Database>) => db.selectFrom('entrances'
 export const entranceForAccount = (db: Kysely<Database>, accountId: string) =>
   db.selectFrom('entrances').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 export const listQueues = (db: Kysely<Database>) => db.selectFrom('queues').selectAll().orderBy('name').execute();
+
+// Administration (issue 9): changes and in-use checks.
+export type SmtpServerRow = NonNullable<Awaited<ReturnType<typeof findSmtpServer>>>;
+
+export async function updateSmtpServer(db: Kysely<Database>, id: string, set: Partial<Omit<SmtpServerRow, 'id' | 'created_at'>>, now: number) {
+  try {
+    await db.updateTable('smtp_servers').set({ ...set, updated_at: now }).where('id', '=', id).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false as const, code: 'smtp_server.exists', message: `an SMTP server named '${set.name ?? ''}' already exists` };
+    throw err;
+  }
+  return { ok: true as const, server: (await findSmtpServer(db, id))! };
+}
+
+export async function updateAccount(db: Kysely<Database>, id: string, set: Partial<Omit<AccountRow, 'id' | 'created_at' | 'address' | 'protocol'>>, now: number): Promise<AccountRow> {
+  await db.updateTable('accounts').set({ ...set, updated_at: now }).where('id', '=', id).execute();
+  return (await findAccount(db, id))!;
+}
+
+/** Addresses of the accounts that send through this SMTP server. */
+export async function smtpServerUsers(db: Kysely<Database>, id: string): Promise<string[]> {
+  return (await db.selectFrom('accounts').select('address').where('smtp_server_id', '=', id).orderBy('address').execute()).map((a) => a.address);
+}
+
+/** What keeps an account from being deleted: its stored messages (contacts and history refer to them). */
+export async function accountUses(db: Kysely<Database>, id: string): Promise<string[]> {
+  const r = await db.selectFrom('inbound_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', id).executeTakeFirstOrThrow();
+  return Number(r.n) ? [`${Number(r.n)} stored message(s)`] : [];
+}
+
+export async function deleteAccount(db: Kysely<Database>, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('entrances').set({ account_id: null }).where('account_id', '=', id).execute();
+    await trx.deleteFrom('account_cursors').where('account_id', '=', id).execute();
+    await trx.deleteFrom('account_limits').where('account_id', '=', id).execute();
+    await trx.deleteFrom('accounts').where('id', '=', id).execute();
+  });
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AnswerMode } from '../../core/answer/index.js';
 import type { AnswerRow, AnswerState, Database } from '../schema.js';
+import { appendEvent } from './events.js';
 
 /** Drafts (one per contact and agent), uploads kept with the case, and the agent's answers with their delivery state. */
 type Db = Kysely<Database> | Transaction<Database>;
@@ -123,9 +124,15 @@ export interface AnswerEvent {
   reason?: string;
 }
 
+/**
+ * Writes the answer.state event to the event log with its push payload (the event socket sends
+ * it live and replays it after a reconnect). Pushed events take LOCKS.events on PostgreSQL
+ * (appendEvent), so ids follow commit order.
+ */
 export async function answerEvent(trx: Db, a: Pick<AnswerRow, 'id' | 'contact_id' | 'agent_id'>, state: AnswerState, reason: string | null, now: number): Promise<AnswerEvent> {
   const data = { answerId: a.id, contactId: a.contact_id, agentId: a.agent_id, state, ...(reason ? { reason } : {}) };
-  const row = await trx.insertInto('events').values({ at: now, type: 'answer.state', contact_id: a.contact_id, agent_id: a.agent_id, data: JSON.stringify(data) })
-    .returning('id').executeTakeFirstOrThrow();
-  return { type: 'answer.state', id: Number(row.id), at: new Date(now).toISOString(), ...data };
+  // Pushed to the agent's event socket (and replayed to a reconnecting one) with its event-log id.
+  const push = { type: 'answer.state' as const, at: new Date(now).toISOString(), ...data };
+  const id = await appendEvent(trx, { at: now, type: 'answer.state', contactId: a.contact_id, agentId: a.agent_id, data, push });
+  return { ...push, id };
 }

@@ -92,7 +92,14 @@ export function toContactDetail(r: ContactRow, sanitizedHtml: string | null) {
   };
 }
 
-export const listQuarantine = (db: Kysely<Database>, limit = 100, offset = 0) =>
-  db.selectFrom('quarantine').leftJoin('inbound_messages', 'inbound_messages.id', 'quarantine.inbound_message_id')
-    .select(['quarantine.id', 'quarantine.inbound_message_id', 'quarantine.account_id', 'quarantine.reason_code', 'quarantine.reason', 'quarantine.created_at', 'inbound_messages.size'])
-    .orderBy('quarantine.id', 'desc').limit(limit).offset(offset).execute();
+export type QuarantineState = 'open' | 'released' | 'discarded' | 'all';
+
+export const listQuarantine = (db: Kysely<Database>, limit = 100, offset = 0, state: QuarantineState = 'all', id?: number) => {
+  let q = db.selectFrom('quarantine').leftJoin('inbound_messages', 'inbound_messages.id', 'quarantine.inbound_message_id')
+    .select(['quarantine.id', 'quarantine.inbound_message_id', 'quarantine.account_id', 'quarantine.reason_code', 'quarantine.reason', 'quarantine.created_at', 'inbound_messages.size',
+      'quarantine.resolution', 'quarantine.resolved_at', 'quarantine.resolved_by']);
+  if (state === 'open') q = q.where('quarantine.resolution', 'is', null);
+  else if (state !== 'all') q = q.where('quarantine.resolution', '=', state);
+  if (id !== undefined) q = q.where('quarantine.id', '=', id);
+  return q.orderBy('quarantine.id', 'desc').limit(limit).offset(offset).execute();
+};

@@ -1,13 +1,15 @@
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { LOCKS } from '../db.js';
 import type { WireEvent } from '../../core/acd/wire.js';
 import type { Database } from '../schema.js';
 
 /**
  * The event log. Every event pushed to agents is first a row here (written in the transaction
  * that causes it), so its id orders it and a reconnecting socket replays what it missed.
- * Pushed events must be written under LOCKS.acd on PostgreSQL (the queue engine's transaction
- * holds it): then ids are allocated in commit order and a reader that sees id n sees every
- * pushed event before it.
+ * On PostgreSQL, writing a pushed event takes the transaction-scoped LOCKS.events lock first, so
+ * pushed events get their ids in commit order: a reader that sees id n sees every pushed event
+ * before it (the event socket relies on this). Write them in a transaction (storage.transaction),
+ * late in it: the lock is held until commit. SQLite serialises writers anyway.
  */
 export interface AppendEvent {
   at: number;
@@ -20,6 +22,7 @@ export interface AppendEvent {
 }
 
 export async function appendEvent(trx: Kysely<Database> | Transaction<Database>, e: AppendEvent): Promise<number> {
+  if (e.push && trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${LOCKS.events})`.execute(trx);
   const row = await trx.insertInto('events').values({
     at: e.at, type: e.type, contact_id: e.contactId, agent_id: e.agentId, data: JSON.stringify(e.data), push: e.push ? JSON.stringify(e.push) : null,
   }).returning('id').executeTakeFirstOrThrow();

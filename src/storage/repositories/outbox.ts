@@ -41,6 +41,16 @@ export async function claimOutbox(storage: Storage, worker: string, limit: numbe
   });
 }
 
+/**
+ * Rows a worker of this instance id claimed and never finished (it was killed): claimable again
+ * now instead of after the lease. Only for a worker starting up under a stable instance id.
+ */
+export async function releaseOutboxClaims(db: Kysely<Database>, worker: string, now: number): Promise<number> {
+  const rows = await db.updateTable('outbox').set({ status: 'pending', claimed_by: null, claim_expires_at: null, next_attempt_at: now })
+    .where('status', '=', 'sending').where('claimed_by', '=', worker).returning('id').execute();
+  return rows.length;
+}
+
 export async function markOutboxSent(db: Kysely<Database>, id: number, now: number): Promise<void> {
   await db.updateTable('outbox').set({ status: 'sent', sent_at: now, last_error: null, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
 }

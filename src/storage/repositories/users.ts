@@ -13,7 +13,9 @@ export interface UserView {
   email: string | null;
   skills: Record<string, number>;
   capacity: number;
+  disabled: boolean;
   createdAt: string;
+  updatedAt: string;
 }
 
 export function toUserView(row: UserRow): UserView {
@@ -25,7 +27,9 @@ export function toUserView(row: UserRow): UserView {
     email: row.email,
     skills: JSON.parse(row.skills) as Record<string, number>,
     capacity: row.capacity,
+    disabled: row.disabled === 1,
     createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
 
@@ -54,6 +58,7 @@ export async function createUser(db: Kysely<Database>, input: NewUser, now: numb
     capacity: input.capacity ?? 1,
     created_at: now,
     updated_at: now,
+    disabled: 0,
   };
   const insert = async (trx: Kysely<Database>): Promise<CreateUserResult> => {
     // Another process may create the same user at the same moment (first start of several roles).
@@ -85,7 +90,7 @@ export async function createSession(db: Kysely<Database>, userId: string, tokenH
 
 export async function sessionUser(db: Kysely<Database>, tokenHash: string, now: number): Promise<UserRow | undefined> {
   return db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users').where('sessions.token_hash', '=', tokenHash).where('sessions.expires_at', '>', now).executeTakeFirst();
+    .selectAll('users').where('sessions.token_hash', '=', tokenHash).where('sessions.expires_at', '>', now).where('users.disabled', '=', 0).executeTakeFirst();
 }
 
 export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
@@ -137,4 +142,62 @@ export async function clearSignInAttempts(db: Kysely<Database>, key: AttemptKey)
 /** An attempt that was never checked (refused for concurrency) does not count. */
 export async function releaseSignInAttempt(db: Kysely<Database>, attemptId: number): Promise<void> {
   await db.deleteFrom('login_failures').where('id', '=', attemptId).execute();
+}
+
+// Administration (issue 9): update, disable, delete, passwords, sessions.
+export interface UserChanges {
+  displayName?: string;
+  role?: Role;
+  email?: string | null;
+  skills?: Record<string, number>;
+  capacity?: number;
+  disabled?: boolean;
+}
+
+export async function updateUser(db: Kysely<Database>, id: string, c: UserChanges, now: number): Promise<UserRow | undefined> {
+  await db.updateTable('users').set({
+    ...(c.displayName !== undefined ? { display_name: c.displayName } : {}),
+    ...(c.role !== undefined ? { role: c.role } : {}),
+    ...(c.email !== undefined ? { email: c.email?.toLowerCase() ?? null } : {}),
+    ...(c.skills !== undefined ? { skills: JSON.stringify(c.skills) } : {}),
+    ...(c.capacity !== undefined ? { capacity: c.capacity } : {}),
+    ...(c.disabled !== undefined ? { disabled: c.disabled ? 1 : 0 } : {}),
+    updated_at: now,
+  }).where('id', '=', id).execute();
+  return findUser(db, id);
+}
+
+export async function setPasswordHash(db: Kysely<Database>, id: string, passwordHash: string, now: number): Promise<boolean> {
+  const r = await db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+
+export async function countAdmins(db: Kysely<Database>, exceptId: string): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin').where('disabled', '=', 0).where('id', '!=', exceptId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** What still refers to the user (contacts handled, offers made): such a user is disabled, not deleted. */
+export async function userUses(db: Kysely<Database>, id: string): Promise<string[]> {
+  const [contacts, offers, personal] = await Promise.all([
+    db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('agent_id', '=', id).executeTakeFirstOrThrow(),
+    db.selectFrom('offers').select((eb) => eb.fn.countAll<number>().as('n')).where('agent_id', '=', id).executeTakeFirstOrThrow(),
+    db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('personal_agent_id', '=', id).where('status', '!=', 'closed').executeTakeFirstOrThrow(),
+  ]);
+  const uses: string[] = [];
+  if (Number(contacts.n)) uses.push(`${Number(contacts.n)} contact(s) handled`);
+  if (Number(offers.n)) uses.push(`${Number(offers.n)} offer(s)`);
+  if (Number(personal.n)) uses.push(`${Number(personal.n)} contact(s) waiting in the personal queue`);
+  return uses;
+}
+
+export async function deleteUser(db: Kysely<Database>, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await trx.deleteFrom('agent_settings').where('user_id', '=', id).execute();
+    await trx.deleteFrom('agent_states').where('user_id', '=', id).execute();
+    await trx.deleteFrom('users').where('id', '=', id).execute();
+  });
 }

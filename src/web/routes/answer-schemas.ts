@@ -64,7 +64,7 @@ const attachmentRef = z.object({ filename: z.string(), contentType: z.string(), 
 export const conversationView = z.object({
   caseId: z.string().nullable(), caseNumber: z.number().nullable(),
   messages: z.array(z.object({
-    direction: z.enum(['in', 'out']), contactId: z.string(), answerId: z.string().nullable(), messageId: z.string().nullable(),
+    direction: z.enum(['in', 'out']), kind: z.enum(['mail', 'answer', 'automatic-answer']).describe("mail: the customer's; answer: an agent's; automatic-answer: sent by Switchyard"), contactId: z.string(), answerId: z.string().nullable(), messageId: z.string().nullable(),
     from: z.string().nullable(), fromName: z.string().nullable(), to: z.array(z.string()), cc: z.array(z.string()), date: z.string().nullable(), subject: z.string(),
     html: z.string().nullable().describe('Sanitized on the server'), text: z.string(), attachments: z.array(attachmentRef),
     entranceId: z.string().nullable(), agentId: z.string().nullable(),

@@ -8,7 +8,7 @@ import { ApiError, errorBodySchema, notFound, send } from '../errors.js';
 import { idParams } from '../schemas.js';
 import { uploadView } from './answer-schemas.js';
 import { heldContact } from './answers.js';
-import { sendDownload } from './download.js';
+import { SAFE_TYPE, sendDownload } from './download.js';
 
 /**
  * Attachments for answers, uploaded as the raw request body (any content type; the file name and
@@ -16,7 +16,6 @@ import { sendDownload } from './download.js';
  * the upload size limit (SWITCHYARD_MAX_UPLOAD_BYTES, 413 upload.too_large) apply here only.
  * Uploads are stored in the database with the contact's case.
  */
-const SAFE_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
 const uploadQuery = z.object({
   filename: z.string().min(1).max(255).optional().describe('Else the X-Filename header (URL-encoded); else "attachment"'),
   contentType: z.string().max(200).optional().describe('Else the Content-Type header, unless that is application/octet-stream'),

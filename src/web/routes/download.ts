@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
  * Sends bytes from a hostile message as a download, never as a page: attachment
  * disposition, nosniff, and a sandboxing CSP in case a browser renders it anyway.
  */
-const SAFE_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+export const SAFE_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
 
 /** RFC 5987 / 8187 ext-value: UTF-8, percent-encoded. */
 const extValue = (s: string): string =>

@@ -36,7 +36,7 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         description: 'Upgrade to a WebSocket. Authenticate with the session cookie, an Authorization header or ?token=. '
           + 'The first message is {type:"hello", user:{id, role}, lastEventId}; then JSON events {id, type, at, agentId, …} such as offer.created, '
           + 'offer.withdrawn, offer.accepted, contact.assigned, contact.closed, contact.parked, contact.unparked, contact.park_reminder, '
-          + 'contact.requeued and agent.state, in increasing id order. Reconnect with ?since=<the last id received> (or send '
+          + 'contact.requeued, agent.state and answer.state {answerId, contactId, state, reason?}, in increasing id order. Supervisors and admins also get {type:"monitor.changed", at, queues, agents, events} at most every second after changes (then read GET /api/v1/monitor). Reconnect with ?since=<the last id received> (or send '
           + '{type:"resume", since} as the first message) to receive what was missed first, exactly once.',
         querystring: z.object({
           token: z.string().max(200).optional(),
@@ -80,7 +80,11 @@ export function eventRoutes(deps: Deps, opts: EventsOptions = {}): FastifyPlugin
         }, keepAliveMs);
         keepAlive.unref();
 
-        const cleanup = () => { clearInterval(keepAlive); unsubscribe(); };
+        // Supervisors also get the coalesced monitor.changed (see web/monitor/feed.ts).
+        const stopMonitor = seesAll
+          ? app.monitorFeed.listen((m) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m), (err) => { if (err) log.debug({ err }, 'monitor update not delivered'); }); })
+          : () => undefined;
+        const cleanup = () => { clearInterval(keepAlive); unsubscribe(); stopMonitor(); };
         socket.on('close', cleanup);
         socket.on('error', (err) => { log.debug({ err }, 'socket error'); cleanup(); });
         // Clients only listen (commands go through the REST API), except a first {type:"resume", since}.

@@ -15,19 +15,24 @@ import {
 
 /** SMTP servers, mail accounts (each with its auto-created entrance), entrances and queues. */
 
-const hostname = z.string().trim().min(1).max(253).regex(/^[^\s/]+$/, 'a host name or IP address, no spaces or slashes');
-const port = z.number().int().min(1).max(65535);
+export const hostname = z.string().trim().min(1).max(253).regex(/^[^\s/]+$/, 'a host name or IP address, no spaces or slashes');
+export const port = z.number().int().min(1).max(65535);
 
-const newSmtpServerBody = z.object({
+export const smtpAuthBody = z.object({
+  user: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  method: z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5']),
+}).strict();
+
+export const allowSelfSigned = z.boolean().describe('Accept a self-signed TLS certificate (only for servers you control)');
+
+export const newSmtpServerBody = z.object({
   name: z.string().trim().min(1).max(200),
   host: hostname,
   port,
   security: securitySchema,
-  auth: z.object({
-    user: z.string().min(1).max(320),
-    password: z.string().min(1).max(1024),
-    method: z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5']),
-  }).strict().optional(),
+  auth: smtpAuthBody.optional(),
+  allowSelfSigned: allowSelfSigned.default(false),
 }).strict();
 
 const newAccountBody = z.object({
@@ -46,6 +51,7 @@ const newAccountBody = z.object({
   returnAddress: z.email().max(320).optional(),
   alternativeAddresses: z.array(z.email().max(320)).max(100).default([]),
   enabled: z.boolean().default(true),
+  allowSelfSigned: allowSelfSigned.default(false),
   queueId: z.string().min(1).max(200).optional(),
   sentFolder: z.string().min(1).max(200).optional().describe('IMAP folder for copies of agents\' answers; default: the special-use \\Sent mailbox'),
 }).strict().superRefine((a, ctx) => {
@@ -79,6 +85,7 @@ export function mailConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       const result = await createSmtpServer(db, {
         name: b.name, host: b.host, port: b.port, security: b.security,
         auth: b.auth ? { user: b.auth.user, method: b.auth.method, secretSealed: deps.secrets.seal(b.auth.password) } : null,
+        allowSelfSigned: b.allowSelfSigned,
       }, deps.clock());
       if (!result.ok) throw new ApiError(409, result.code, result.message, [{ path: 'body.name', message: 'already taken' }]);
       return reply.code(201).send(toSmtpServerView(result.server));
@@ -112,7 +119,7 @@ export function mailConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
         username: b.username ?? null, passwordSealed: b.password ? deps.secrets.seal(b.password) : null,
         mailbox: b.mailbox, afterImport: b.afterImport, moveTo: b.moveTo ?? null, pollIntervalSeconds: b.pollIntervalSeconds,
         smtpServerId: b.smtpServerId ?? null, returnAddress: b.returnAddress ?? null, alternativeAddresses: b.alternativeAddresses,
-        enabled: b.enabled, queueId: b.queueId ?? null, sentFolder: b.sentFolder ?? null,
+        enabled: b.enabled, allowSelfSigned: b.allowSelfSigned, queueId: b.queueId ?? null, sentFolder: b.sentFolder ?? null,
       }, deps.clock());
       if (!result.ok) {
         const field = REFERENCE_FIELDS[result.code];

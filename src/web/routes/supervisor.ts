@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
-import type { AcdEvent } from '../../core/acd/types.js';
+import type { AcdEvent, AcdState } from '../../core/acd/types.js';
 import { submitAcdEvent } from '../../roles/acd/engine.js';
 import { listContacts, toContactSummary } from '../../storage/repositories/contacts.js';
 import { agentSettingsView, queueMonitor, upsertAgentSettings } from '../../storage/repositories/routing.js';
-import { wrapUpToDb } from '../../storage/repositories/routing-config.js';
+import { loadRoutingConfig, wrapUpToDb } from '../../storage/repositories/routing-config.js';
+import { agentDef, minLevel, queueDef, UNLIMITED } from '../../core/acd/indexes.js';
 import { currentUser, requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
 import { acdEffectsSchema, contactSummarySchema, idParams } from '../schemas.js';
@@ -20,6 +21,12 @@ const target = z.union([
   z.object({ queueId: z.string().min(1) }).strict(),
   z.object({ agentId: z.string().min(1).describe("A colleague: the contact waits in that agent's personal queue") }).strict(),
 ]);
+
+/** The eligibility the queue engine applies when an agent picks: the queue's requirement (with its relaxation levels), area and forced queues. */
+async function mayServe(db: Deps['storage']['db'], queueId: string, agentId: string): Promise<boolean> {
+  const state = { config: await loadRoutingConfig(db), agents: {} } as unknown as AcdState;
+  return minLevel(queueDef(state, queueId), agentDef(state, agentId)) !== UNLIMITED;
+}
 
 export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -69,6 +76,11 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
       const q = await db.selectFrom('queues').select(['kind']).where('id', '=', request.params.id).executeTakeFirst();
       if (!q) throw notFound('queue', request.params.id);
       if (q.kind !== 'waiting-list') throw new ApiError(409, 'queue.not_waiting_list', `queue '${request.params.id}' is pushed by the engine, not picked`);
+      const user = currentUser(request);
+      // Subjects and customer addresses only for those who may pick from the list.
+      if (user.role === 'agent' && !(await mayServe(db, request.params.id, user.id))) {
+        throw new ApiError(403, 'agent.not_eligible', `you do not meet the requirement of waiting list '${request.params.id}'`);
+      }
       return { contacts: (await listContacts(db, { queueId: request.params.id, status: 'queued', limit: 500 })).map(toContactSummary) };
     });
 

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
 import { queueCounts } from '../../storage/repositories/contacts.js';
 import { outboxBacklog } from '../../storage/repositories/outbox.js';
-import { landingPage } from '../landing.js';
 import { ApiError } from '../errors.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -31,17 +30,9 @@ function checkMetricsAccess(request: FastifyRequest, token: string | null): void
   }
 }
 
-/** Public, unauthenticated endpoints: the landing page, the health check, Prometheus metrics (see checkMetricsAccess). */
+/** Public, unauthenticated endpoints: the health check, Prometheus metrics (see checkMetricsAccess). The page at / is the web app (../spa.ts). */
 export function systemRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/', {
-      config: { public: true },
-      schema: { summary: 'Landing page (HTML)', tags: ['system'], security: [] },
-    }, async (_request, reply) => reply
-      .type('text/html; charset=utf-8')
-      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .send(landingPage()));
-
     app.get('/healthz', {
       config: { public: true },
       schema: {

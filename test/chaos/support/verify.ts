@@ -1,0 +1,136 @@
+import { ImapFlow } from 'imapflow';
+import type { Storage } from '../../../src/storage/db.js';
+import type { SentMail } from './load.js';
+
+/**
+ * What the chaos run left behind, read from the mailboxes (IMAP) and the database, and the
+ * figures it is judged by: every sent Message-ID exactly one contact or quarantine entry, one
+ * automatic answer per answered mail, one redirect per external-client acceptance, nothing
+ * left unprocessed, every account healthy.
+ */
+export interface Mailbox { address: string; password: string }
+
+/** Header values of every message in a mailbox's INBOX, lower-cased header names. */
+export async function inboxHeaders(host: string, port: number, box: Mailbox, names: string[]): Promise<Record<string, string>[]> {
+  const client = new ImapFlow({ host, port, secure: false, doSTARTTLS: false, auth: { user: box.address, pass: box.password }, logger: false });
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock('INBOX');
+    const out: Record<string, string>[] = [];
+    try {
+      if ((client.mailbox as { exists: number }).exists === 0) return out;
+      for await (const m of client.fetch('1:*', { headers: names })) {
+        const h: Record<string, string> = {};
+        const text = (m.headers?.toString() ?? '').replace(/\r?\n[ \t]+/g, ' ');
+        for (const line of text.split(/\r?\n/)) {
+          const i = line.indexOf(':');
+          if (i > 0) h[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+        }
+        out.push(h);
+      }
+    } finally { lock.release(); }
+    return out;
+  } finally { await client.logout().catch(() => undefined); }
+}
+
+export interface State {
+  contacts: { id: string; message_id: string | null; status: string; agent_id: string | null }[];
+  quarantinedMessageIds: string[];
+  unprocessedInbound: number;
+  outbox: { kind: string; contact_id: string | null; status: string; attempts: number; last_error: string | null }[];
+  accounts: { address: string; health_state: string; health_last_error: string | null }[];
+}
+
+export async function readState(storage: Storage): Promise<State> {
+  const db = storage.db;
+  const contacts = await db.selectFrom('contacts').select(['id', 'message_id', 'status', 'agent_id']).execute();
+  const q = await db.selectFrom('quarantine').leftJoin('inbound_messages', 'inbound_messages.id', 'quarantine.inbound_message_id').select(['inbound_messages.raw']).execute();
+  const quarantinedMessageIds = q.map((r) => /^message-id:\s*(<[^>]*>)/im.exec(r.raw ? Buffer.from(r.raw).subarray(0, 64 * 1024).toString('latin1') : '')?.[1] ?? '(none)');
+  const pending = await db.selectFrom('inbound_messages').select('id').where((eb) => eb.or([eb('status', 'in', ['stored', 'processing']), eb('source_action', '=', 'pending')])).execute();
+  const outbox = await db.selectFrom('outbox').select(['kind', 'contact_id', 'status', 'attempts', 'last_error']).execute();
+  const accounts = await db.selectFrom('accounts').select(['address', 'health_state', 'health_last_error']).execute();
+  return { contacts, quarantinedMessageIds, unprocessedInbound: pending.length, outbox, accounts };
+}
+
+export interface Figures {
+  mails: number;
+  contacts: number;
+  quarantined: number;
+  lost: number;
+  duplicated: number;
+  autoAnswersExpected: number;
+  autoAnswersDelivered: number;
+  autoAnswersLost: number;
+  autoAnswersDuplicated: number;
+  redirectsExpected: number;
+  redirectsDelivered: number;
+  redirectsLost: number;
+  redirectsDuplicated: number;
+  unprocessed: number;
+  contactsOpen: number;
+  accepted: number;
+  acceptedByExternal: number;
+  unhealthyAccounts: string[];
+  problems: string[];
+}
+
+const count = <T>(xs: T[]) => { const m = new Map<T, number>(); for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1); return m; };
+const norm = (id: string) => id.trim().toLowerCase();
+
+/**
+ * `answers`: the In-Reply-To of every automatic answer found in the customers' mailboxes.
+ * `redirects`: the X-Switchyard-Contact-Id of every copy found in the external agents' mailboxes.
+ */
+export function judge(sent: SentMail[], state: State, answers: string[], redirects: string[], externalAgentIds: Set<string>): Figures {
+  const problems: string[] = [];
+  const sentIds = new Set(sent.map((s) => norm(s.messageId)));
+  const landed = count([...state.contacts.map((c) => norm(c.message_id ?? `(none) ${c.id}`)), ...state.quarantinedMessageIds.map(norm)]);
+  const lostIds = [...sentIds].filter((id) => !landed.has(id));
+  const dupIds = [...landed].filter(([id, n]) => sentIds.has(id) && n > 1).map(([id]) => id);
+  const strangers = [...landed.keys()].filter((id) => !sentIds.has(id));
+  if (lostIds.length) problems.push(`lost (no contact, no quarantine entry): ${lostIds.slice(0, 5).join(' ')}${lostIds.length > 5 ? ' …' : ''}`);
+  if (dupIds.length) problems.push(`duplicated contacts: ${dupIds.slice(0, 5).join(' ')}`);
+  if (strangers.length) problems.push(`contacts for mail nobody sent: ${strangers.slice(0, 5).join(' ')}`);
+
+  // automatic answers: one outbox row per answered contact, one copy in the customer's mailbox
+  const byContact = new Map(state.contacts.map((c) => [c.id, c]));
+  const answerRows = state.outbox.filter((o) => o.kind === 'auto_answer');
+  const rowsPerContact = count(answerRows.map((o) => o.contact_id));
+  for (const [id, n] of rowsPerContact) if (n > 1) problems.push(`contact ${id} has ${n} automatic answers in the outbox`);
+  const expectedAnswers = new Set([...rowsPerContact.keys()].map((id) => norm(byContact.get(id ?? '')?.message_id ?? `?${id}`)));
+  const answerCopies = count(answers.map(norm));
+  const answersLost = [...expectedAnswers].filter((id) => !answerCopies.has(id));
+  const answersDup = [...answerCopies].filter(([, n]) => n > 1);
+  const answersStray = [...answerCopies.keys()].filter((id) => !expectedAnswers.has(id));
+  if (answersLost.length) problems.push(`automatic answers missing from the customers' mailboxes: ${answersLost.slice(0, 5).join(' ')}`);
+  if (answersDup.length) problems.push(`automatic answers delivered more than once: ${answersDup.slice(0, 5).map(([id, n]) => `${id}×${n}`).join(' ')}`);
+  if (answersStray.length) problems.push(`automatic answers without an outbox row: ${answersStray.slice(0, 5).join(' ')}`);
+
+  // redirects: one per contact accepted by an external-client agent
+  const expectedRedirects = new Set(state.contacts.filter((c) => ['assigned', 'closed'].includes(c.status) && c.agent_id && externalAgentIds.has(c.agent_id)).map((c) => c.id));
+  const redirectCopies = count(redirects);
+  const redirectsLost = [...expectedRedirects].filter((id) => !redirectCopies.has(id));
+  const redirectsDup = [...redirectCopies].filter(([, n]) => n > 1);
+  const redirectsStray = [...redirectCopies.keys()].filter((id) => !expectedRedirects.has(id));
+  if (redirectsLost.length) problems.push(`redirects missing: ${redirectsLost.slice(0, 5).join(' ')}`);
+  if (redirectsDup.length) problems.push(`redirects delivered more than once: ${redirectsDup.slice(0, 5).map(([id, n]) => `${id}×${n}`).join(' ')}`);
+  if (redirectsStray.length) problems.push(`redirects for contacts no external agent holds: ${redirectsStray.slice(0, 5).join(' ')}`);
+
+  const unsent = state.outbox.filter((o) => o.status !== 'sent');
+  if (unsent.length) problems.push(`outbox rows not sent: ${unsent.slice(0, 3).map((o) => `${o.kind} ${o.status} after ${o.attempts}: ${o.last_error}`).join('; ')}`);
+  if (state.unprocessedInbound) problems.push(`${state.unprocessedInbound} stored messages not processed`);
+  // Agents work while the run lasts; contacts they did not get to wait in their queue (not a fault).
+  const open = state.contacts.filter((c) => c.status !== 'closed');
+  const unhealthy = state.accounts.filter((a) => !['idle', 'polling'].includes(a.health_state)).map((a) => `${a.address}: ${a.health_state} ${a.health_last_error ?? ''}`);
+  if (unhealthy.length) problems.push(`accounts not healthy: ${unhealthy.join('; ')}`);
+
+  return {
+    mails: sent.length, contacts: state.contacts.length, quarantined: state.quarantinedMessageIds.length,
+    lost: lostIds.length, duplicated: dupIds.length,
+    autoAnswersExpected: expectedAnswers.size, autoAnswersDelivered: answers.length, autoAnswersLost: answersLost.length,
+    autoAnswersDuplicated: answersDup.reduce((s, [, n]) => s + n - 1, 0),
+    redirectsExpected: expectedRedirects.size, redirectsDelivered: redirects.length, redirectsLost: redirectsLost.length,
+    redirectsDuplicated: redirectsDup.reduce((s, [, n]) => s + n - 1, 0),
+    unprocessed: state.unprocessedInbound + unsent.length, contactsOpen: open.length, accepted: state.contacts.filter((c) => ['assigned', 'closed'].includes(c.status)).length, acceptedByExternal: expectedRedirects.size, unhealthyAccounts: unhealthy, problems,
+  };
+}

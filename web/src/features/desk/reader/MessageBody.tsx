@@ -1,0 +1,42 @@
+import { Paper, ScrollArea, SegmentedControl, Stack } from '@mantine/core';
+import { useState } from 'react';
+import type { ContactDetail } from '@/shared/api';
+import { MessageFrame } from './MessageFrame';
+import { RemoteImagesNotice } from './RemoteImagesNotice';
+import { alwaysShowsImages, setAlwaysShowImages } from './remoteImages';
+
+/** The mail's body: the sanitized HTML in the sandboxed frame, or its text. */
+export function MessageBody({ contact }: { contact: ContactDetail }) {
+  const sender = contact.from?.address ?? null;
+  const [always, setAlways] = useState(() => alwaysShowsImages(sender));
+  const [shown, setShown] = useState(always);
+  const [view, setView] = useState<'html' | 'text'>(contact.html ? 'html' : 'text');
+  const html = contact.html;
+  const toggleAlways = (on: boolean) => {
+    if (!sender) return;
+    setAlwaysShowImages(sender, on);
+    setAlways(on);
+    if (on) setShown(true);
+  };
+  return (
+    <Stack gap="xs" style={{ flex: 1, minHeight: 0 }}>
+      {html && (
+        <SegmentedControl size="xs" w={200} value={view} onChange={(v) => setView(v as 'html' | 'text')}
+          data={[{ value: 'html', label: 'Formatted' }, { value: 'text', label: 'Plain text' }]} aria-label="Message view" />
+      )}
+      {html && view === 'html' ? (
+        <>
+          <RemoteImagesNotice count={contact.remoteContentBlocked} sender={sender} shown={shown} always={always}
+            onShow={() => setShown(true)} onAlways={toggleAlways} />
+          <MessageFrame key={shown ? 'remote' : 'local'} html={html} allowRemoteImages={shown} title={`Message: ${contact.subject}`} />
+        </>
+      ) : (
+        <Paper withBorder p="sm" style={{ flex: 1, minHeight: 0 }}>
+          <ScrollArea h="100%">
+            <pre data-testid="message-text" style={{ whiteSpace: 'pre-wrap', margin: 0, font: 'inherit' }}>{contact.text}</pre>
+          </ScrollArea>
+        </Paper>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,2 @@
+export { ContactReader } from './ContactReader';
+export { useContact, contactKey } from './api';
