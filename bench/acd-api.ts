@@ -36,13 +36,14 @@ const freePort = () => new Promise<number>((res, rej) => {
 /** Agents (paused, with a session each) and routed, queued contacts, written in bulk. Returns the agents' ids and tokens. */
 async function seed(db: Kysely<Database>, agents: number, contacts: number, entranceId: string, queueId: string): Promise<{ ids: string[]; tokens: string[] }> {
   const now = Date.now();
+  const run = randomUUID().slice(0, 8);
   const ids = Array.from({ length: agents }, () => randomUUID());
   const tokens = ids.map(() => randomUUID());
   const chunk = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
   await db.transaction().execute(async (trx) => {
     for (const part of chunk(ids.map((id, i) => ({ id, i })), 500)) {
       await trx.insertInto('users').values(part.map(({ id, i }) => ({
-        id, username: `bench-agent-${i}`, display_name: `Agent ${i}`, password_hash: 'x', role: 'agent' as const, email: null, skills: '{}', capacity: 1, created_at: now, updated_at: now,
+        id, username: `bench-${run}-${i}`, display_name: `Agent ${i}`, password_hash: 'x', role: 'agent' as const, email: null, skills: '{}', capacity: 1, created_at: now, updated_at: now,
       }))).execute();
       await trx.insertInto('agent_states').values(part.map(({ id }) => ({ user_id: id, state: 'paused' as const, pause_reason: null, state_since: now, idle_since: now, updated_at: now }))).execute();
       await trx.insertInto('sessions').values(part.map(({ id, i }) => ({ token_hash: sha256(tokens[i]), user_id: id, created_at: now, expires_at: now + 86_400_000 }))).execute();
