@@ -2,6 +2,7 @@ import type { Deps, StopRole } from '../../app/deps.js';
 import type { BackoffOptions } from '../../core/backoff.js';
 import type { AccountRow } from '../../storage/schema.js';
 import { listEnabledAccounts } from '../../storage/repositories/accounts.js';
+import { releaseLease, tryLease } from '../acd/leader.js';
 import { startImapAccount, type AccountWatcher } from './imap-account.js';
 import { startSmtpAccount } from './smtp-account.js';
 
@@ -19,7 +20,11 @@ export interface AccountServerOptions {
   batchSize?: number;
   backoff?: BackoffOptions;
   maxIdleTimeMs?: number;
+  /** How long an account's lease lasts without renewal (ms). Default 20,000. */
+  accountLeaseMs?: number;
 }
+
+export const ACCOUNT_LEASE_MS = 20_000;
 
 interface Running { updatedAt: number; watcher: AccountWatcher }
 
@@ -35,17 +40,33 @@ export async function startAccountServer(deps: Deps, options: AccountServerOptio
       : startSmtpAccount(deps, account, accountLog, { backoff: options.backoff });
   };
 
+  /**
+   * One account server per IMAP account at a time: a lease row per account ('account:<id>'),
+   * renewed at every reconcile; an instance that does not hold it leaves the account alone and
+   * takes it over when the holder stops renewing. (SMTP listeners need no lease: a port has one owner.)
+   */
+  const me = deps.config.instanceId;
+  const leaseName = (id: string) => `account:${id}`;
+  const leaseMs = options.accountLeaseMs ?? ACCOUNT_LEASE_MS;
+  const holds = async (account: AccountRow): Promise<boolean> =>
+    account.protocol !== 'imap' || tryLease(deps.storage.db, leaseName(account.id), me, Date.now(), leaseMs);
+
   const reconcile = async (): Promise<void> => {
-    const accounts = [...await listEnabledAccounts(deps.storage.db, 'imap'), ...await listEnabledAccounts(deps.storage.db, 'smtp')];
+    const listed = [...await listEnabledAccounts(deps.storage.db, 'imap'), ...await listEnabledAccounts(deps.storage.db, 'smtp')];
     if (stopped) return;
+    const accounts: AccountRow[] = [];
+    for (const a of listed) if (await holds(a)) accounts.push(a);
     const wanted = new Map(accounts.map((a) => [a.id, a]));
     const stops: Promise<void>[] = [];
     for (const [id, r] of running) {
       const account = wanted.get(id);
       if (account && account.updated_at === r.updatedAt) continue;
       running.delete(id);
-      // A changed account is restarted with its new settings (the new watcher reports health).
-      stops.push(r.watcher.stop({ finalState: account ? null : 'disabled' }).catch((err) => log.error({ err, accountId: id }, 'stopping account failed')));
+      const listedNow = listed.some((a) => a.id === id);
+      // A changed account is restarted with its new settings (the new watcher reports health); one whose lease went elsewhere is left to its holder.
+      stops.push(r.watcher.stop({ finalState: account || listedNow ? null : 'disabled' })
+        .then(() => (account ? undefined : releaseLease(deps.storage.db, leaseName(id), me)))
+        .catch((err) => log.error({ err, accountId: id }, 'stopping account failed')));
     }
     await Promise.all(stops);
     for (const account of accounts) {
@@ -74,9 +95,11 @@ export async function startAccountServer(deps: Deps, options: AccountServerOptio
     clearInterval(timer);
     unsubscribe();
     await reconciling;
-    const all = [...running.values()];
+    const all = new Map(running);
     running.clear();
-    await Promise.all(all.map((r) => r.watcher.stop().catch((err) => log.error({ err }, 'stopping account failed'))));
+    await Promise.all([...all.values()].map((r) => r.watcher.stop().catch((err) => log.error({ err }, 'stopping account failed'))));
+    const ids = [...all.keys()];
+    for (const id of ids) await releaseLease(deps.storage.db, leaseName(id), me).catch(() => undefined);
     log.info('account server stopped');
   };
 }

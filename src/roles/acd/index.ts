@@ -22,6 +22,7 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
   const leader = new AcdLeader(deps, me);
   let leaseUntil = 0;
   let lastPrune = 0;
+  let kickRunner = (): void => undefined;
 
   const renew = async (): Promise<boolean> => {
     const now = Date.now();
@@ -31,6 +32,7 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
     leader.leading = ok;
     if (ok) { leaseUntil = now + LEASE_MS; leader.register(); } else { leader.invalidate(); leader.unregister(); }
     if (ok !== was) log.info({ instance: me }, ok ? 'queue engine: leader' : 'queue engine: standing by');
+    if (ok && !was) kickRunner(); // taken over: load and decide at once
     return ok;
   };
 
@@ -48,10 +50,14 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
     return answering;
   };
 
+  // The lease is renewed on its own timer, never queued behind the engine's work (a long burst of
+  // commands must not let it lapse).
+  let renewing: Promise<unknown> = Promise.resolve();
+  const renewSoon = () => { renewing = renewing.then(renew).catch((err: unknown) => log.error({ err }, 'renewing the queue-engine lease failed')); };
+  const renewTimer = setInterval(renewSoon, LEASE_MS / 3);
+
   const runner = startRunner(async () => {
-    if (Date.now() >= leaseUntil - LEASE_MS / 2 || !leader.leading) {
-      if (!await renew()) return;
-    }
+    if (!leader.leading) return;
     await leader.load();
     await leader.sweep();
     if (deps.storage.dialect === 'postgres') {
@@ -64,6 +70,7 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
     bus: deps.bus, topic: 'acd', sweepMs: opts.sweepMs ?? 2000, clock: deps.clock,
     onError: (err) => log.error({ err }, 'queue engine run failed'),
   });
+  kickRunner = () => runner.kick();
   // Commands from other processes are answered at once, between the runner's runs.
   const unsubscribe = deps.bus.subscribe('acd-command', () => {
     if (leader.leading) answer().catch((err) => log.error({ err }, 'answering commands failed'));
@@ -87,7 +94,9 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
     unsubscribe();
     unsubscribeHandOff();
     unsubscribeConfig();
+    clearInterval(renewTimer);
     await runner.stop();
+    await renewing;
     leader.leading = false;
     leader.unregister();
     await releaseLead(deps.storage.db, me).catch(() => undefined);
