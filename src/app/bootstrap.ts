@@ -17,7 +17,6 @@ export async function ensureAdmin(deps: Deps): Promise<{ created: boolean; passw
 export const DEMO = {
   account: 'support@demo.switchyard.test',
   smtpHost: '127.0.0.1',
-  smtpPort: 1025,
   agents: [
     { username: 'alice', displayName: 'Alice Andersson', password: 'alice-demo', email: null, note: 'built-in mode: reads mail through the API / desktop' },
     { username: 'bob', displayName: 'Bob Berg', password: 'bob-demo', email: 'bob@agents.demo.switchyard.test', note: 'external-client mode: mail is redirected to his address' },
@@ -33,8 +32,11 @@ export async function ensureDemo(deps: Deps): Promise<{ created: boolean }> {
     const r = await createUser(deps.storage.db, { username: a.username, displayName: a.displayName, passwordHash: await hashPassword(a.password), role: 'agent', email: a.email, skills: {} }, now);
     created = created || r.ok;
   }
+  const port = deps.config.demoSmtpPort;
+  // SWITCHYARD_DEMO_SMTP_PORT changed since the demo was set up: the demo entrance listens on the new port.
+  await deps.storage.db.updateTable('accounts').set({ port, updated_at: now }).where('address', '=', DEMO.account).where('port', '!=', port).execute();
   const r = await createAccount(deps.storage.db, {
-    address: DEMO.account, protocol: 'smtp', host: DEMO.smtpHost, port: DEMO.smtpPort, security: 'none', username: null, passwordSealed: null,
+    address: DEMO.account, protocol: 'smtp', host: DEMO.smtpHost, port, security: 'none', username: null, passwordSealed: null,
     mailbox: 'INBOX', afterImport: 'seen', moveTo: null, pollIntervalSeconds: 30, smtpServerId: null, returnAddress: DEMO.account,
     alternativeAddresses: [], enabled: true,
   }, now);

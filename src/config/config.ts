@@ -14,6 +14,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   SWITCHYARD_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   SWITCHYARD_HTTP_PORT: port.default(8080),
+  SWITCHYARD_DEMO_SMTP_PORT: port.default(1025),
   SWITCHYARD_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SWITCHYARD_SECRET_KEY: z.string().regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex digits or base64').optional(),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,6 +44,8 @@ export interface Config {
     /** The origin of SWITCHYARD_PUBLIC_URL (scheme://host[:port]), or null. */
     publicOrigin: string | null;
   };
+  /** The demo entrance's SMTP listener port (start --demo, demo-send). */
+  demoSmtpPort: number;
   adminPassword: string | null;
   secretKey: string | null;
   logLevel: string;
@@ -65,7 +68,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+    const said = (i: (typeof parsed.error.issues)[number]) => {
+      const key = i.path.join('.');
+      if (i.code === 'invalid_type' && i.expected === 'number') return `${key}: must be a number, got '${input[key] ?? ''}'`;
+      return `${key}: ${i.message}`;
+    };
+    return { ok: false, problems: parsed.error.issues.map(said) };
   }
   const e = parsed.data;
   return {
@@ -79,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         metricsToken: e.SWITCHYARD_METRICS_TOKEN ?? null,
         publicOrigin: e.SWITCHYARD_PUBLIC_URL ? new URL(e.SWITCHYARD_PUBLIC_URL).origin : null,
       },
+      demoSmtpPort: e.SWITCHYARD_DEMO_SMTP_PORT,
       adminPassword: e.SWITCHYARD_ADMIN_PASSWORD ?? null,
       secretKey: e.SWITCHYARD_SECRET_KEY ?? null,
       logLevel: e.SWITCHYARD_LOG_LEVEL,

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { freshMailbox, MAIL, smtpTransport, waitFor } from '../support/mailstack.js';
 import { E2E_ADMIN_PASSWORD, startApp, type Json, type RunningApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/storage.js';
-import { launchChromium, newDeskContext } from './browser.js';
+import { launchChromium, newDeskContext, screenshot } from './browser.js';
 
 /**
  * One Switchyard (the built `switchyard start`, SQLite, real Dovecot/Postfix) and one Chromium
@@ -16,14 +16,16 @@ export interface DeskEnv {
   admin: string;
   browser: Browser;
   support: { address: string; password: string };
+  /** The account's alternative From address. */
+  altAddress: string;
   account: Json;
   smtpServerId: string;
   close(): Promise<void>;
 }
 
-export async function startDeskEnv(): Promise<DeskEnv> {
+export async function startDeskEnv(settings: Record<string, string> = {}): Promise<DeskEnv> {
   const tdb: TestDatabase = await createTestDatabase('sqlite');
-  const app = await startApp(tdb);
+  const app = await startApp(tdb, settings);
   let browser: Browser | null = null;
   const close = async () => {
     await browser?.close().catch(() => undefined);
@@ -42,14 +44,15 @@ async function prepare(_tdb: TestDatabase, app: RunningApp, setBrowser: (b: Brow
   const [browser, admin] = await Promise.all([launchChromium(), app.login('admin', E2E_ADMIN_PASSWORD)]);
   setBrowser(browser);
   const support = freshMailbox('support');
+  const altAddress = `help-${Date.now().toString(36)}@example.test`;
   const smtp = await app.call('POST', '/api/v1/smtp-servers', admin, { name: 'postfix', host: MAIL.host, port: MAIL.smtpPort, security: 'none' });
   const account = await app.call('POST', '/api/v1/accounts', admin, {
     address: support.address, protocol: 'imap', host: MAIL.host, port: MAIL.imapPort, security: 'none', username: support.address, password: support.password,
-    afterImport: 'seen', smtpServerId: smtp.id, returnAddress: support.address,
+    afterImport: 'seen', smtpServerId: smtp.id, returnAddress: support.address, alternativeAddresses: [altAddress],
   });
   await waitFor(async () => ['idle', 'polling'].includes((await app.call('GET', `/api/v1/accounts/${account.id}`, admin)).health?.state), 30_000, 'account watching');
   return {
-    app, base: app.base, admin, browser, support, account, smtpServerId: smtp.id, close,
+    app, base: app.base, admin, browser, support, altAddress, account, smtpServerId: smtp.id, close,
   };
 }
 
@@ -110,4 +113,14 @@ export async function assignTo(env: DeskEnv, agent: { username: string; password
 /** Client-side navigation (no reload): what a click on an in-app link does. */
 export async function navigateInApp(page: Page, path: string): Promise<void> {
   await page.evaluate(`history.pushState({}, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'));`);
+}
+
+/** Saves a screenshot of the page when a test fails (test-output/screenshots/failed-*.png), and the server's last output. */
+export function diagnoseFailures(page: () => Page | undefined, env: () => DeskEnv | undefined): void {
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail') return;
+    const p = page();
+    if (p) await screenshot(p, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => undefined);
+    console.error(`switchyard output (last 3000 characters):\n${env()?.app.process.output().slice(-3000)}`);
+  });
 }

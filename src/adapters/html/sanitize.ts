@@ -75,7 +75,11 @@ function lengthsModest(value: string, maxPercent: number | null): boolean {
   return true;
 }
 
+/** No legitimate declaration is this long; a longer one is dropped before any pattern runs on it (hostile input). */
+const MAX_STYLE_VALUE = 1000;
+
 export function safeStyleValue(property: string, value: string): boolean {
+  if (value.length > MAX_STYLE_VALUE) return false;
   if (FORBIDDEN_TEXT.test(value) || VIEWPORT_UNIT.test(value) || !functionsAllowed(value)) return false;
   const p = property.toLowerCase();
   if (p.startsWith('margin') && /-\s*[\d.]|calc/i.test(value)) return false;

@@ -12,4 +12,7 @@ export interface NavItem {
 
 export const NAV: NavItem[] = [
   { path: '/desk', label: 'Desk', roles: ['agent', 'supervisor', 'admin'] },
+  { path: '/monitor', label: 'Monitor', roles: ['supervisor', 'admin'] },
+  { path: '/statistics', label: 'Statistics', roles: ['supervisor', 'admin'] },
+  { path: '/admin', label: 'Admin', roles: ['admin'] },
 ];

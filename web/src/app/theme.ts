@@ -21,6 +21,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-teal-outline': 'var(--mantine-color-teal-9)',
     '--mantine-color-teal-text': 'var(--mantine-color-teal-9)',
     '--mantine-color-anchor': 'var(--mantine-color-teal-9)',
+    '--mantine-color-red-light-color': 'var(--mantine-color-red-9)',
+    '--mantine-color-red-text': 'var(--mantine-color-red-9)',
   },
   dark: {
     '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',

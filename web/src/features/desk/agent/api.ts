@@ -5,13 +5,6 @@ import { api, messageOf, ok, type Agent } from '@/shared/api';
 /** My agent state, open offers and contacts: the desk's main server state. */
 export const ME_KEY = ['me'] as const;
 
-/** End of my wrap-up, as the last agent.state event said (null: none or open-ended). */
-export const WRAP_UP_KEY = ['wrap-up-until'] as const;
-
-export function useWrapUpUntil(): string | null {
-  return useQuery<string | null>({ queryKey: WRAP_UP_KEY, queryFn: () => null, staleTime: Infinity, initialData: null }).data;
-}
-
 export function useMe() {
   return useQuery({ queryKey: ME_KEY, queryFn: () => ok(api.GET('/api/v1/agents/me')), refetchInterval: 60_000 });
 }

@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { Agent } from '@/shared/api';
 import { useLiveEvents, type LiveEvent } from '@/shared/events/context';
-import { ME_KEY, WRAP_UP_KEY } from './api';
+import { notifications } from '@mantine/notifications';
+import { ME_KEY } from './api';
 
 type Offer = Agent['offers'][number];
 
@@ -20,10 +21,10 @@ export function useDeskEvents(onOffer?: (offer: Offer) => void): void {
     if ((e.type === 'offer.withdrawn' || e.type === 'offer.accepted') && offer) {
       qc.setQueryData<Agent>(ME_KEY, (me) => (me ? { ...me, offers: me.offers.filter((o) => o.id !== offer.id) } : me));
     }
-    if (e.type === 'agent.state') qc.setQueryData(WRAP_UP_KEY, typeof e.wrapUpUntil === 'string' ? e.wrapUpUntil : null);
+    if (e.type === 'contact.park_reminder') notifications.show({ color: 'blue', title: 'Reminder', message: 'A parked contact is due: see Parked in My contacts.', autoClose: false });
     const contactId = typeof e.contactId === 'string' ? e.contactId : offer?.contactId;
     if (contactId && e.type.startsWith('contact.')) void qc.invalidateQueries({ queryKey: ['contact', contactId] });
     if (e.type !== 'offer.created') void qc.invalidateQueries({ queryKey: ME_KEY });
-    if (e.type.startsWith('contact.')) void qc.invalidateQueries({ queryKey: ['my-contacts'] });
+    if (e.type === 'contact.closed') void qc.invalidateQueries({ queryKey: ['my-day'] });
   });
 }

@@ -32,7 +32,7 @@ export function MessageBody({ contact }: { contact: ContactDetail }) {
         </>
       ) : (
         <Paper withBorder p="sm" style={{ flex: 1, minHeight: 0 }}>
-          <ScrollArea h="100%">
+          <ScrollArea h="100%" viewportProps={{ tabIndex: 0, 'aria-label': 'Message text' }}>
             <pre data-testid="message-text" style={{ whiteSpace: 'pre-wrap', margin: 0, font: 'inherit' }}>{contact.text}</pre>
           </ScrollArea>
         </Paper>

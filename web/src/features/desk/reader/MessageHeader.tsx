@@ -7,7 +7,7 @@ const list = (xs: { address: string; name: string }[]) => xs.map(addressLabel).j
 /** From, To, Cc, date, subject, case number, language, categories and time in queue. */
 export function MessageHeader({ contact }: { contact: ContactDetail }) {
   const data = contact.contactData;
-  const language = typeof data.language === 'string' ? data.language : null;
+  const language = typeof data.language === 'string' && !['unknown', 'und', ''].includes(data.language) ? data.language : null;
   const categories = Array.isArray(data.categories) ? data.categories.filter((c): c is string => typeof c === 'string') : [];
   const queued = contact.queuedAt && contact.assignedAt ? Date.parse(contact.assignedAt) - Date.parse(contact.queuedAt) : null;
   return (

@@ -15,12 +15,13 @@ function clock(seconds: number): string {
 }
 
 /** Ready / Paused (with a reason of my area) / wrap-up countdown; capacity in use. */
-export function StateBar({ me, wrapUpUntil, pauseReasons }: { me: Agent; wrapUpUntil: string | null; pauseReasons?: string[] }) {
+export function StateBar({ me }: { me: Agent }) {
   const setState = useSetState();
   const wrapUp = useWrapUp();
   const now = useNow();
-  const reasons = pauseReasons?.length ? pauseReasons : DEFAULT_REASONS;
-  const inUse = me.offers.length + me.contacts.length;
+  const reasons = me.pauseReasons.length ? me.pauseReasons : DEFAULT_REASONS;
+  const inUse = me.inUse;
+  const wrapUpUntil = me.wrapUpUntil;
   const inWrapUp = me.state === 'wrap_up';
   const left = inWrapUp ? secondsUntil(wrapUpUntil, now) : 0;
 
@@ -36,6 +37,7 @@ export function StateBar({ me, wrapUpUntil, pauseReasons }: { me: Agent; wrapUpU
           <Badge size="lg" color={COLOR[me.state]} variant="filled" data-testid="agent-state">
             {LABEL[me.state]}{me.state === 'paused' && me.pauseReason ? `: ${me.pauseReason}` : ''}
             {inWrapUp && wrapUpUntil ? ` ${clock(left)}` : ''}
+            {me.pendingPause ? ' (pause requested)' : ''}
           </Badge>
           {me.state !== 'ready' && !inWrapUp && (
             <Button size="compact-sm" onClick={() => setState.mutate({ state: 'ready' })} loading={setState.isPending}>Go Ready</Button>

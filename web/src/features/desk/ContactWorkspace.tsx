@@ -1,0 +1,39 @@
+import { Alert, Stack } from '@mantine/core';
+import type { Agent } from '@/shared/api';
+import { ContactActions } from './actions/ContactActions';
+import { Composer } from './composer/Composer';
+import { DeliveryState } from './composer/DeliveryState';
+import { UndoBar } from './composer/UndoBar';
+import { useAnswering } from './composer/useAnswering';
+import { ContactReader } from './reader';
+
+/** One contact: read it, act on it, answer it (built-in agents) — the middle of the desk. */
+export function ContactWorkspace({ contactId, me }: { contactId: string; me: Agent }) {
+  const answering = useAnswering(contactId);
+  const external = me.externalClient;
+  return (
+    <ContactReader
+      contactId={contactId}
+      toolbar={(c) => (
+        <Stack gap={6}>
+          {external && c.status === 'assigned' && (
+            <Alert color="blue" py={6} data-testid="external-notice">
+              You read and answer this email in your own mail program (a copy went to {me.email}). Accept, park, transfer and close it here.
+            </Alert>
+          )}
+          <ContactActions contact={c} me={me} onAnswer={external ? undefined : answering.open} />
+        </Stack>
+      )}
+    >
+      {() => (
+        <>
+          {answering.last && answering.last.state === 'scheduled' && (
+            <UndoBar undoUntil={answering.last.undoUntil} onUndo={answering.undo} busy={answering.undoing} />
+          )}
+          {answering.last && answering.last.state !== 'scheduled' && <DeliveryState state={answering.last.state} reason={answering.last.reason} />}
+          {answering.mode && <Composer contactId={contactId} mode={answering.mode} onSent={answering.sent} onClose={answering.close} />}
+        </>
+      )}
+    </ContactReader>
+  );
+}

@@ -1,0 +1,2 @@
+export { MonitorPage } from './MonitorPage';
+export { WallboardPage } from './WallboardPage';
