@@ -81,13 +81,27 @@ export function normaliseLineEndings(raw: Buffer): Buffer {
   return Buffer.from(raw.toString('latin1').replace(/\r(?!\n)/g, '\r\n'), 'latin1');
 }
 
-export async function parseEmail(input: Buffer): Promise<ParseResult> {
+/**
+ * mailparser never settles on some truncated input (a 97-byte top-level message/rfc822 found by
+ * the mail fuzzer): without a deadline one such mail would stall the email server for ever.
+ */
+export const PARSE_DEADLINE_MS = 30_000;
+
+export async function parseEmail(input: Buffer, opts: { deadlineMs?: number } = {}): Promise<ParseResult> {
+  const deadlineMs = opts.deadlineMs ?? PARSE_DEADLINE_MS;
   const raw = normaliseLineEndings(input);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the MIME parser did not finish within ${deadlineMs / 1000} s (malformed structure)`)), deadlineMs);
+    timer.unref();
+  });
   try {
-    const parsed = await simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 });
+    const parsed = await Promise.race([simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 }), deadline]);
     return { ok: true, email: toParsedEmail(parsed, input.length), parsed };
   } catch (err) {
     return { ok: false, code: 'mime.unparseable', reason: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
