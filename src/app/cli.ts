@@ -22,7 +22,9 @@ ${ADMIN_USAGE}
   switchyard <command> --help
 
 Environment: SWITCHYARD_DATA_DIR, DATABASE_URL, SWITCHYARD_HTTP_HOST, SWITCHYARD_HTTP_PORT, SWITCHYARD_DEMO_SMTP_PORT,
-SWITCHYARD_ADMIN_PASSWORD, SWITCHYARD_SECRET_KEY, SWITCHYARD_LOG_LEVEL (see README).`;
+SWITCHYARD_ADMIN_PASSWORD, SWITCHYARD_SECRET_KEY, SWITCHYARD_LOG_LEVEL, SWITCHYARD_METRICS_TOKEN
+(/metrics needs it as a bearer token; unset, /metrics answers only this machine), SWITCHYARD_TRUST_PROXY
+(proxy addresses whose X-Forwarded-For names the client) (see README).`;
 
 function config(): Config | null {
   const loaded = loadConfig();

@@ -10,7 +10,7 @@ import type { Storage } from './db.js';
  * Subscribers must treat a message as a hint: every role also sweeps periodically,
  * so a lost notification delays work but never loses it.
  */
-export type Topic = 'inbound' | 'acd' | 'outbox' | 'events' | 'accounts' | 'acd-command' | 'acd-answer' | 'config';
+export type Topic = 'inbound' | 'acd' | 'outbox' | 'events' | 'accounts' | 'acd-command' | 'acd-answer' | 'acd-handoff' | 'config';
 
 export interface Bus {
   publish(topic: Topic, payload?: unknown): Promise<void>;
@@ -75,6 +75,8 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
     async publish(topic, payload) {
       const text = JSON.stringify({ t: topic, p: payload ?? null });
       if (Buffer.byteLength(text) > 7900) throw new Error('bus payload too large');
+      // A configuration change applies in this process at once (the NOTIFY reaches it again later: harmless).
+      if (topic === 'config') local.emit(topic, payload ?? null);
       await sql`select pg_notify(${CHANNEL}, ${text})`.execute(storage.db);
     },
     subscribe(topic, fn) { local.on(topic, fn); return () => { local.off(topic, fn); }; },

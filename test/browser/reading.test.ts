@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2E_ADMIN_PASSWORD, type Json } from '../support/app.js';
+import { corpusAbsentMessage, corpusEntries } from '../support/corpus.js';
+import { imapClient, waitFor } from '../support/mailstack.js';
 import type { Page } from 'playwright-core';
 import { guardPage, screenshot, seriousA11yViolations, type Guard } from './browser.js';
 import { assignTo, diagnoseFailures, navigateInApp, createAgent, sendCustomerMail, signIn, startDeskEnv, type DeskEnv } from './desk.js';
@@ -20,11 +24,38 @@ describe('desktop: reading hostile and ordinary mail', () => {
   afterAll(async () => { await env?.close(); });
   diagnoseFailures(() => page, () => env);
 
+  let admin: { page: Page; guard: Guard } | null = null;
+  /** A supervisor's desk (admin): reads any contact by its URL, no offer needed. */
+  async function adminPage(): Promise<{ page: Page; guard: Guard }> {
+    if (admin) return admin;
+    const p = await signIn(env, null, { username: 'admin', password: E2E_ADMIN_PASSWORD });
+    admin = { page: p, guard: await guardPage(p, env.base) };
+    return admin;
+  }
+
+  /** Opens a contact in the desk (client-side navigation) and waits until its frame has loaded. */
+  async function openAs(p: Page, contactId: string, g: Guard): Promise<void> {
+    g.reset();
+    await navigateInApp(p, `/desk/contacts/${contactId}`);
+    await p.locator(`[data-testid="reader"][data-contact-id="${contactId}"]`).waitFor();
+    if (await p.getByTestId('message-frame').count()) await p.frameLocator('[data-testid="message-frame"]').locator('body').waitFor({ state: 'attached' });
+  }
+
   async function open(contactId: string): Promise<void> {
     await navigateInApp(page, `/desk/contacts/${contactId}`);
     await page.getByTestId('reader').waitFor();
     await page.waitForLoadState('load');
   }
+
+  it('has a guard that does see a script running in a frame (so its silence below means something)', async () => {
+    const probe = await env.browser.newPage();
+    try {
+      const g = await guardPage(probe, env.base);
+      await probe.setContent('<p>probe</p>');
+      await probe.evaluate('document.body.insertAdjacentHTML("beforeend", `<iframe srcdoc="<script>window.ran = 1<\\/script>"></iframe>`)');
+      await expect.poll(() => g.scripts.length).toBeGreaterThan(0);
+    } finally { await probe.close(); }
+  });
 
   it('shows a mail with remote images blocked until "show images", then only on request', async () => {
     await page.route(`${EVIL}/**`, (route) => route.fulfill({ status: 200, contentType: 'image/gif', body: Buffer.from('R0lGODlhAQABAAAAACw=', 'base64') }));
@@ -50,15 +81,63 @@ describe('desktop: reading hostile and ordinary mail', () => {
   });
 
   it('runs nothing and fetches nothing from our own hostile cases', async () => {
-    for (const c of HOSTILE_CASES) {
-      const contact = await sendCustomerMail(env, { subject: `Hostile: ${c.name}`, html: `<p>Case ${c.name}</p>${c.html}` });
-      await assignTo(env, agent, contact.id);
-      guard.reset();
-      await open(contact.id);
-      await page.waitForTimeout(150);
-      expect({ case: c.name, scripts: guard.scripts, dialogs: guard.dialogs, errors: guard.pageErrors, requests: guard.foreignRequests })
+    const contacts = await Promise.all(HOSTILE_CASES.map((c) => sendCustomerMail(env, { subject: `Hostile: ${c.name}`, html: `<p>Case ${c.name}</p>${c.html}` })));
+    const admin = await adminPage();
+    for (const [i, c] of HOSTILE_CASES.entries()) {
+      await openAs(admin.page, contacts[i]!.id, admin.guard);
+      await admin.page.waitForTimeout(100);
+      expect({ case: c.name, scripts: admin.guard.scripts, dialogs: admin.guard.dialogs, errors: admin.guard.pageErrors, requests: admin.guard.foreignRequests })
         .toEqual({ case: c.name, scripts: [], dialogs: [], errors: [], requests: [] });
-      expect(page.url()).toContain(`/desk/contacts/${contact.id}`);
+      expect(admin.page.url()).toContain(`/desk/contacts/${contacts[i]!.id}`);
     }
   });
+
+  const hostileCorpus = (corpusEntries() ?? []).filter((e) => e.category === 'xss' || e.category === 'html');
+  it.skipIf(hostileCorpus.length === 0)(`opens every xss and html message of the corpus without running or fetching anything (${hostileCorpus.length || corpusAbsentMessage()})`, async () => {
+    const since = Date.now() - 1000;
+    // Straight into the watched Dovecot mailbox (IMAP APPEND keeps each file byte for byte).
+    const imap = imapClient(env.support.address, env.support.password);
+    await imap.connect();
+    try { for (const e of hostileCorpus) await imap.append('INBOX', readFileSync(e.file)); } finally { await imap.logout(); }
+    const imported = async () => {
+      const c = imapClient(env.support.address, env.support.password);
+      await c.connect();
+      try { return (await c.search({ seen: false }, { uid: true }) || []).length === 0; } finally { await c.logout(); }
+    };
+    await waitFor(imported, 90_000, 'every corpus message imported (seen)', 500);
+    // Imported means stored; contacts follow through the pipeline: wait until their number stops growing.
+    let last = -1;
+    const contacts = await waitFor(async () => {
+      const list = (await env.app.call('GET', '/api/v1/contacts?limit=500', env.admin)).contacts as Json[];
+      const quarantined = (await env.app.call('GET', '/api/v1/quarantine?state=all&limit=500', env.admin)).quarantine as Json[];
+      const mine = list.filter((c) => Date.parse(c.createdAt) >= since);
+      const n = mine.length + quarantined.length;
+      const stable = n > 0 && n === last;
+      last = n;
+      return stable ? mine : null;
+    }, 90_000, 'corpus contacts', 1500);
+    expect(contacts.length).toBeGreaterThan(hostileCorpus.length / 2);
+
+    // Three tabs of the supervisor's desk share the work; each has its own guard.
+    const first = await adminPage();
+    const tabs = [first, ...await Promise.all([1, 2].map(async () => {
+      const p = await first.page.context().newPage();
+      await p.goto(`${env.base}/desk`);
+      await p.getByTestId('agent-state').waitFor();
+      return { page: p, guard: await guardPage(p, env.base) };
+    }))];
+    const problems: Json[] = [];
+    const started = Date.now();
+    const queue = [...contacts];
+    await Promise.all(tabs.map(async (tab) => {
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        await openAs(tab.page, c.id, tab.guard);
+        const found = { scripts: tab.guard.scripts, dialogs: tab.guard.dialogs, errors: tab.guard.pageErrors, requests: tab.guard.foreignRequests };
+        if (Object.values(found).some((v) => v.length > 0)) problems.push({ subject: c.subject, ...found });
+        if (!tab.page.url().endsWith(`/desk/contacts/${c.id}`)) problems.push({ subject: c.subject, navigatedTo: tab.page.url() });
+      }
+    }));
+    console.log(`opened ${contacts.length} corpus contacts in ${Date.now() - started} ms`);
+    expect(problems).toEqual([]);
+  }, 240_000);
 });

@@ -34,8 +34,12 @@ describe('mail stack outage drills', () => {
   it('Dovecot stops and starts; the relay refuses with 450, goes down and comes back', async () => {
     const { imap, smtp } = stack.layout.ports;
     expect(await imapUp(imap)).toBe(true);
+    const session = connect(imap, '127.0.0.1');
+    const sessionClosed = new Promise((r) => session.once('close', r));
+    await new Promise((r) => session.once('data', r));
     stack.stopDovecot();
     expect(await imapUp(imap)).toBe(false);
+    await sessionClosed; // open sessions end too
     stack.startDovecot();
     expect(await imapUp(imap)).toBe(true);
 

@@ -22,10 +22,13 @@ import { storeInbound } from '../../src/storage/repositories/inbound.js';
  *   SWITCHYARD_FUZZ_MESSAGES (default 5,000; `npm run fuzz` runs 100,000)
  *   SWITCHYARD_FUZZ_SEED     (default random; printed, replays the same messages)
  *   SWITCHYARD_FUZZ_ONLY     (one message index to replay)
+ *   SWITCHYARD_FUZZ_START    (first message index, to split a long run into ranges; default 0)
  */
 const MESSAGES = Number(process.env.SWITCHYARD_FUZZ_MESSAGES ?? 5_000);
 const SEED = Number(process.env.SWITCHYARD_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const ONLY = process.env.SWITCHYARD_FUZZ_ONLY === undefined ? null : Number(process.env.SWITCHYARD_FUZZ_ONLY);
+/** First message index: a long run can be split into ranges (each range is the same messages for the same seed). */
+const START = Number(process.env.SWITCHYARD_FUZZ_START ?? 0);
 const PIPELINE_SAMPLE = 120;
 /** A gross outlier: far beyond the 1 s a message may take (measured on a shared 2-CPU machine). */
 const GROSS_MS = 10_000;
@@ -64,14 +67,14 @@ describe.skipIf(!entries)('mail fuzzing', () => {
 
   it(`${MESSAGES} mutated messages: no crash, each a contact or a quarantine entry with a reason, time per message measured`, async () => {
     const replay = `SWITCHYARD_FUZZ_SEED=${SEED}`;
-    console.info(`[mail fuzz] seed ${SEED} (${replay}), ${MESSAGES} messages from ${corpus.length} corpus messages`);
+    const indexes = ONLY === null ? Array.from({ length: MESSAGES }, (_, i) => START + i) : [ONLY];
+    console.info(`[mail fuzz] seed ${SEED} (${replay}), messages ${indexes[0]}..${indexes[indexes.length - 1]} from ${corpus.length} corpus messages`);
     const crashes: string[] = [];
     const noReason: number[] = [];
     const count = { contact: 0, quarantine: 0 };
     let max = { ms: 0, index: -1 };
     let overOneSecond = 0;
     let totalMs = 0;
-    const indexes = ONLY === null ? Array.from({ length: MESSAGES }, (_, i) => i) : [ONLY];
     for (const i of indexes) {
       const m = mutateMessage(SEED, i, corpus);
       const started = performance.now();
@@ -86,6 +89,7 @@ describe.skipIf(!entries)('mail fuzzing', () => {
       totalMs += ms;
       if (ms > 1000) overOneSecond++;
       if (ms > max.ms) max = { ms, index: i };
+      if (indexes.length >= 20_000 && (i + 1) % 2_000 === 0) console.info(`[mail fuzz] up to message ${i}: ${crashes.length} crashes, max ${max.ms.toFixed(0)} ms (message ${max.index}) so far`);
     }
     const worst = max.index >= 0 ? mutateMessage(SEED, max.index, corpus) : null;
     console.info(`[mail fuzz] seed ${SEED}: ${indexes.length} messages, ${crashes.length} crashes, ${count.contact} contacts, ${count.quarantine} quarantined; `

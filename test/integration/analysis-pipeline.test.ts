@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceConfigChange } from '../../src/storage/config-cache.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { makeDeps } from '../support/deps.js';
 import { drainPipeline, rawMail, smtpAccount } from '../support/analysis.js';
@@ -49,6 +50,7 @@ for (const dialect of BACKENDS) {
       } }, now);
       if (!en?.ok) throw new Error('template');
       await putAutoAnswer(deps.storage.db, support.entranceId, { ...NEVER, mode: 'always', templateId: en.row.id, quoting: 'after', quotePrefix: '> ', openingHours: 'Mon-Fri 8-17' }, now);
+      await announceConfigChange(deps.bus, 'analysis'); // as the API does after a change
     });
     afterAll(async () => { await deps?.close(); await tdb?.drop(); });
 
@@ -172,21 +174,25 @@ for (const dialect of BACKENDS) {
 
     it('conditional answers pick the template by contact data; rate limits are configurable', async () => {
       await putAnalysisSettings(deps.storage.db, { ...DEFAULT_ANALYSIS_SETTINGS, rateLimits: [] });
+      await announceConfigChange(deps.bus, 'analysis'); // as the API does after a change
       const now = Date.now();
       const billing = await saveTemplate(deps.storage.db, null, { name: 'billing answer', defaultLanguage: 'en', versions: { en: { subject: 'Billing', body: 'Billing team, case {{caseNumber}}.' } } }, now);
       const other = await saveTemplate(deps.storage.db, null, { name: 'general answer', defaultLanguage: 'en', versions: { en: { subject: 'General', body: 'General team.' } } }, now);
       if (!billing?.ok || !other?.ok) throw new Error('templates');
       await putAutoAnswer(deps.storage.db, quiet.entranceId, { ...NEVER, mode: 'conditional', rules: [{ key: 'categories', op: 'equals', value: 'billing', templateId: billing.row.id }], fallbackTemplateId: other.row.id }, now);
+      await announceConfigChange(deps.bus, 'analysis'); // as the API does after a change
       await deliver(quiet.accountId, rawMail({ messageId: '<c1@customer.example.org>', from: 'pat@customer.example.org', subject: 'Payment failed' }));
       await deliver(quiet.accountId, rawMail({ messageId: '<c2@customer.example.org>', from: 'pat@customer.example.org', subject: 'Opening hours?' }));
       const [c1, c2] = [await contactBy('<c1@customer.example.org>'), await contactBy('<c2@customer.example.org>')];
       expect(c1.analysis.autoAnswer).toMatchObject({ sent: true, template: 'billing answer', via: 'rule 1' });
       expect(c2.analysis.autoAnswer).toMatchObject({ sent: true, template: 'general answer', via: 'fallback' });
       await putAnalysisSettings(deps.storage.db, DEFAULT_ANALYSIS_SETTINGS);
+      await announceConfigChange(deps.bus, 'analysis'); // as the API does after a change
     });
 
     it('size limit: a larger message is quarantined with the reason and the sender gets one notice; a bounce gets none', async () => {
       await putMaxMessageBytes(deps.storage.db, support.accountId, 2048, Date.now());
+      await announceConfigChange(deps.bus, 'analysis'); // as the API does after a change
       const big = rawMail({ messageId: '<big1@customer.example.org>', from: 'big@customer.example.org', subject: 'Huge attachment', body: 'x'.repeat(5000) });
       expect(await deliver(support.accountId, big)).toEqual({ quarantined: 1 });
       const q = await deps.storage.db.selectFrom('quarantine').selectAll().where('account_id', '=', support.accountId).orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -204,6 +210,7 @@ for (const dialect of BACKENDS) {
       expect(await deliver(support.accountId, rawMail({ messageId: '<big3@customer.example.org>', from: 'big@customer.example.org', body: 'z'.repeat(5000) }))).toEqual({ quarantined: 1 });
       expect(await deps.storage.db.selectFrom('outbox').select('id').where('kind', '=', 'notice').execute()).toHaveLength(1);
       await putMaxMessageBytes(deps.storage.db, support.accountId, 25 * 1024 * 1024, Date.now());
+      await announceConfigChange(deps.bus, 'analysis'); // as the API does after a change
     });
   });
 }

@@ -231,6 +231,11 @@ for (const dialect of BACKENDS) {
       expect(byName.get('logo.png')?.cid).toBe('logo@customer.example');
       expect(byName.get('notes ö.txt')?.content.toString()).toBe('agent notes');
       expect((await alice.delete(`/api/v1/uploads/${upload.id}`)).json()).toMatchObject({ error: { code: 'upload.sent' } });
+      expect(((await alice.get(`/api/v1/contacts/${c.id}/uploads`)).json() as Json).uploads).toEqual([expect.objectContaining({ id: upload.id, answerId: a.id })]);
+      const dl = await alice.get(`/api/v1/uploads/${upload.id}`);
+      expect(dl.headers['content-disposition']).toMatch(/^attachment;/);
+      expect(dl.body).toBe('agent notes');
+      expect((await bob.get(`/api/v1/uploads/${upload.id}`)).statusCode).toBe(404);
     });
 
     it('refuses a bad From, no recipients, an invalid recipient, and a contact the agent does not hold', async () => {
@@ -265,6 +270,7 @@ for (const dialect of BACKENDS) {
       const alice2 = authed(app, await login(app, 'alice', 'alice-password'));
       expect(((await alice2.get(`/api/v1/contacts/${c.id}/draft`)).json() as Json).draft).toMatchObject({ html: '<p>second</p>', version: 2 });
       expect((await bob.put(`/api/v1/contacts/${c.id}/draft`, d)).statusCode).toBe(403);
+      expect(((await sue.get(`/api/v1/contacts/${c.id}/draft`)).json() as Json).draft).toMatchObject({ version: 2 }); // supervisors read the holder's draft
       const sent = await alice.post(`/api/v1/contacts/${c.id}/answers`, {});
       expect(sent.statusCode).toBe(201);
       expect((await alice.get(`/api/v1/contacts/${c.id}/draft`)).json()).toEqual({ draft: null });

@@ -6,6 +6,8 @@ import { corpusAbsentMessage, corpusEntries } from '../support/corpus.js';
 import { createAccount } from '../../src/storage/repositories/accounts.js';
 import { claimInbound, storeInbound } from '../../src/storage/repositories/inbound.js';
 import { processInbound } from '../../src/roles/email-server/pipeline.js';
+import { parseAndAnalyse } from '../../src/roles/email-server/parse-analyse.js';
+import { loadContacts } from '../../src/roles/acd/snapshot.js';
 import type { Deps } from '../../src/app/deps.js';
 
 const mail = (id: string | null, subject: string, body = 'Hello, I need help.') => Buffer.from([
@@ -53,6 +55,22 @@ for (const dialect of BACKENDS) {
       expect(c.text_body).toContain('I need help');
       expect(JSON.parse(c.attachments)).toEqual([expect.objectContaining({ index: 0, filename: 'invoice.pdf', contentType: 'application/pdf', size: 13 })]);
       expect(JSON.parse(c.contact_data)).toMatchObject({ entrance: 'support@example.test', emailHdrSubject: 'Invoice wrong' });
+    });
+
+    it('hands the new contact to the queue engine as the very record the engine would load, and dedupes by header before parsing', async () => {
+      const stored = await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 90, raw: mail('handoff@example.org', 'Hand me over'), sourceAction: 'none' }, Date.now());
+      const [msg] = await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000);
+      expect(msg.id).toBe(stored.id);
+      const out = await processInbound(deps, msg);
+      if (out.kind !== 'contact' || !out.handOff) throw new Error(`expected a new contact, got ${JSON.stringify(out)}`);
+      expect([out.handOff]).toEqual(await loadContacts(deps.storage.db, (q) => q.where('id', '=', out.contactId)));
+      // The same Message-ID again: recorded as a duplicate from its header alone (a body that cannot be parsed is never read).
+      const again = Buffer.concat([mail('handoff@example.org', 'Hand me over').subarray(0, 400), Buffer.from('\r\n--broken')]);
+      await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 91, raw: again, sourceAction: 'none' }, Date.now());
+      let parsed = 0;
+      const [dup] = await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000);
+      expect(await processInbound(deps, dup, { run: async (job) => { parsed++; return parseAndAnalyse(job); } })).toEqual({ kind: 'duplicate', contactId: out.contactId });
+      expect(parsed).toBe(0);
     });
 
     it('storing the same source message twice is a no-op; the same Message-ID under another UID is a recorded duplicate', async () => {

@@ -6,7 +6,7 @@ import { makeDeps } from '../support/deps.js';
 import { ADMIN, authed, login, seedAdmin, seedUser, type Authed } from '../support/api.js';
 import { buildWebApp } from '../../src/roles/web/index.js';
 import { submitAcdEvent } from '../../src/roles/acd/engine.js';
-import { createAccount } from '../../src/storage/repositories/accounts.js';
+import { smtpAccount } from '../support/analysis.js';
 
 /**
  * Waiting lists (issue 10): an agent could list any waiting list (subjects, customer
@@ -25,11 +25,7 @@ for (const dialect of BACKENDS) {
       tdb = await createTestDatabase(dialect);
       deps = await makeDeps(tdb);
       app = await buildWebApp(deps);
-      const acct = await createAccount(deps.storage.db, {
-        address: 'legal@example.test', protocol: 'smtp', host: '127.0.0.1', port: 2525, security: 'none', username: null, passwordSealed: null,
-        mailbox: 'INBOX', afterImport: 'seen', moveTo: null, pollIntervalSeconds: 30, smtpServerId: null, returnAddress: null, alternativeAddresses: [], enabled: true,
-      }, Date.now());
-      if (!acct.ok) throw new Error(acct.message);
+      const acct = await smtpAccount(deps, 'legal@example.test');
       await seedAdmin(deps);
       const lawyerId = (await seedUser(deps, { username: 'lawyer', password: 'lawyer-password', role: 'agent' })).id;
       await seedUser(deps, { username: 'other', password: 'other-password', role: 'agent' });

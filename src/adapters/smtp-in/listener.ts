@@ -7,6 +7,8 @@ import type { Logger } from '../../observability/logger.js';
  */
 
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+/** RFC 5321 4.5.3.1.8: at least 100 must be accepted; more get 452 (the client sends them in another transaction). */
+export const MAX_RECIPIENTS = 100;
 
 export interface Envelope { mailFrom: string | null; rcptTo: string[]; remoteAddress: string; clientHostname: string }
 
@@ -56,9 +58,10 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     disabledCommands: ['AUTH', 'STARTTLS'],
     size: limit,
     closeTimeout: 5000,
-    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      if (opts.acceptsRecipient(address.address)) return callback();
-      callback(reply(550, `5.1.1 <${address.address}>: recipient not accepted here`));
+    onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      if (!opts.acceptsRecipient(address.address)) return callback(reply(550, `5.1.1 <${address.address}>: recipient not accepted here`));
+      if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(reply(452, `4.5.3 too many recipients (at most ${MAX_RECIPIENTS} per message)`));
+      callback();
     },
     onData(stream, session, callback) {
       const parts: Buffer[] = [];

@@ -155,16 +155,28 @@ class WordIndex {
   }
 }
 
+/**
+ * A category's keywords, parsed once per category object: a configuration kept in memory (the
+ * email server's cache, one object per version) is parsed on first use, not per mail. Invalid
+ * keywords are reported by validateCategory and never match.
+ */
+const tables = new WeakMap<Category, ParsedKeyword[]>();
+function keywordTable(category: Category): ParsedKeyword[] {
+  let t = tables.get(category);
+  if (!t) {
+    t = category.keywords.map(parseKeyword).flatMap((p) => (p.ok ? [p.keyword] : []));
+    tables.set(category, t);
+  }
+  return t;
+}
+
 function matchOne(category: Category, index: WordIndex): CategoryMatch | null {
   if (!category.active) return null;
   const hits: KeywordHit[] = [];
   let optional = 0;
   let optionalHit = false;
   let required = 0;
-  for (const raw of category.keywords) {
-    const parsed = parseKeyword(raw);
-    if (!parsed.ok) continue; // invalid keywords are reported by validateCategory, never match
-    const kw = parsed.keyword;
+  for (const kw of keywordTable(category)) {
     const found = index.find(kw.words);
     if (kw.kind === 'prohibited') {
       if (found !== null) return null;

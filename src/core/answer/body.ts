@@ -1,3 +1,4 @@
+import { compile } from 'html-to-text';
 import { quoteText } from '../analysis/auto-answer.js';
 import { escapeHtml, textToHtml } from './template.js';
 import type { AnswerMode } from './addresses.js';
@@ -57,4 +58,17 @@ export function answerText(input: { mode: AnswerMode; agentText: string; signatu
     for (const m of input.thread) parts.push(`On ${when(m.date)}, ${m.from} wrote:\n${quoteText(m.text, '> ')}`);
   }
   return `${parts.filter(Boolean).join('\n\n')}\n`;
+}
+
+const agentTextConverter = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'img', format: 'skip' },
+  ],
+});
+
+/** The agent's HTML as text for the text alternative: links keep their address ("text [url]"). */
+export function agentHtmlToText(html: string): string {
+  try { return agentTextConverter(html); } catch { return html.replace(/<[^>]*>/g, ' '); }
 }

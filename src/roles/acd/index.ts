@@ -1,4 +1,5 @@
 import type { Deps, StopRole } from '../../app/deps.js';
+import type { Contact } from '../../core/acd/types.js';
 import { answerCommands, pruneCommands } from './commands.js';
 import { AcdLeader } from './memory.js';
 import { releaseLead, tryLead } from './leader.js';
@@ -67,6 +68,15 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
   const unsubscribe = deps.bus.subscribe('acd-command', () => {
     if (leader.leading) answer().catch((err) => log.error({ err }, 'answering commands failed'));
   });
+  // New contacts handed over by email servers in other processes (in-process ones call the leader directly).
+  const unsubscribeHandOff = deps.bus.subscribe('acd-handoff', (p) => {
+    const h = p as { contact?: Contact; contactId?: string } | null;
+    if (!leader.leading || !h) return;
+    (async () => {
+      const contact = h.contact ?? (h.contactId ? await leader.contactRecord(h.contactId) : undefined);
+      if (contact) await leader.apply(deps, { type: 'contact.queued', contactId: contact.id }, { contact });
+    })().catch((err: unknown) => log.warn({ err }, 'hand-off failed; the sweep routes the contact'));
+  });
   // Routing configuration changed (any process): the next decision uses it.
   const unsubscribeConfig = deps.bus.subscribe('config', (p) => {
     const scope = (p as { scope?: string } | null)?.scope;
@@ -75,6 +85,7 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
   log.info('queue engine started');
   return async () => {
     unsubscribe();
+    unsubscribeHandOff();
     unsubscribeConfig();
     await runner.stop();
     leader.leading = false;

@@ -55,6 +55,16 @@ export async function loadContacts(db: Db, where: (q: ContactQuery) => ContactQu
   return out;
 }
 
+/** A new contact's record as loadContacts() reads it back: what the email server hands over. */
+export function newContactRecord(c: { id: string; entranceId: string; queueId: string; priority: number; queuedAt: number; previousAgentId: string | null; contactData: ContactData }): Contact {
+  return {
+    id: c.id, entranceId: c.entranceId, areaId: null, queueId: c.queueId, personalAgentId: null, status: 'queued', routing: 'pending',
+    queuedAt: c.queuedAt, destEnteredAt: c.queuedAt, priority: c.priority, agentId: null, offerCount: 0, declinedBy: [], taskTypeId: null,
+    route: [], routeIndex: -1, dueAt: null, outOfHours: false, previousAgentId: c.previousAgentId ?? previousAgentFromData(c.contactData), endReason: null,
+    data: c.contactData, parked: false, parkedAt: null, remindAt: null,
+  };
+}
+
 /** Follow-ups: the analysis stage (issue 4) sets contact data `followUp: true` + `previousAgentId`. */
 function previousAgentFromData(d: ContactData): string | null {
   return d.followUp === true && typeof d.previousAgentId === 'string' ? d.previousAgentId : null;

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { sanitizeEmailHtml } from '../../adapters/html/sanitize.js';
 import { parseEmail } from '../../adapters/mime/parse.js';
 import { composeAnswer, type AnswerAttachment } from '../../adapters/smtp-out/compose-answer.js';
-import { htmlToPlainText, ourMessageId } from '../../core/analysis/index.js';
+import { ourMessageId } from '../../core/analysis/index.js';
 import {
-  answerHtml, answerText, answerThreadHeaders, fillVariables, escapeHtml, finalAnswerSubject, type AnswerMode, type QuotedMessage,
+  agentHtmlToText, answerHtml, answerText, answerThreadHeaders, fillVariables, escapeHtml, finalAnswerSubject, type AnswerMode, type QuotedMessage,
 } from '../../core/answer/index.js';
 import type { EmailAddress } from '../../core/email/types.js';
 import type { Storage } from '../../storage/db.js';
@@ -96,7 +96,7 @@ export async function composeAnswerFor(storage: Storage, ctx: AnswerContext, inp
   const forward = input.mode === 'forward' ? await forwardedOriginal(storage, ctx) : null;
   const thread = input.mode !== 'forward' && input.quote === 'thread' ? await threadOf(storage, ctx) : [];
   const html = answerHtml({ mode: input.mode, agentHtml: body.text, signature: signature?.text ?? null, quote: input.quote, thread, forwarded: forward?.quoted ?? null });
-  const text = answerText({ mode: input.mode, agentText: htmlToPlainText(body.text), signature: signature?.text ?? null, quote: input.quote, thread, forwarded: forward?.quoted ?? null });
+  const text = answerText({ mode: input.mode, agentText: agentHtmlToText(body.text), signature: signature?.text ?? null, quote: input.quote, thread, forwarded: forward?.quoted ?? null });
 
   const c = ctx.contact;
   const caseIds = c.case_id

@@ -1,13 +1,15 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Deps } from '../../app/deps.js';
 import {
   analyseEmail, contactDataFromAnalysis, resolveThread, threadLookupKeys, type AnalysisResult, type ThreadMatch,
 } from '../../core/analysis/index.js';
 import type { ParsedEmail } from '../../core/email/types.js';
-import { getAnalysisSettings, listCategories, listPatterns, toCategory, toPattern, type AnalysisSettings } from '../../storage/repositories/analysis-config.js';
+import type { AnalysisSettings } from '../../storage/repositories/analysis-config.js';
 import { createCase, recordCaseMessage, threadKnowledge, touchCase } from '../../storage/repositories/cases.js';
 import type { Database } from '../../storage/schema.js';
 import { decideAndQueueAnswer, type AnswerRecord } from './auto-answer.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * The email server's analysis stage: what the email is about and who it belongs to.
@@ -35,16 +37,12 @@ export interface AnalysisOutcome {
   settings?: AnalysisSettings;
 }
 
-export async function analyseForContact(deps: Deps, email: ParsedEmail, entrance: EntranceRef, now: number): Promise<AnalysisOutcome> {
-  const db = deps.storage.db;
-  // Read for every message, so a configuration change applies to the next mail on every email server.
-  const categories = await listCategories(db);
-  const patterns = await listPatterns(db);
-  const settings = await getAnalysisSettings(db);
-  const result = analyseEmail(email, {
-    categories: categories.map(toCategory), patterns: patterns.map(toPattern), language: { minLength: settings.languageMinLength },
-  }, now);
-
+/**
+ * The thread this mail continues (database lookups, in the write's transaction so a reply in the
+ * same batch finds the mail before it) and the contact data routing reads, from the analysis made
+ * off the main thread.
+ */
+export async function threadAndContactData(db: Db, email: ParsedEmail, entrance: EntranceRef, result: AnalysisResult, settings: AnalysisSettings): Promise<AnalysisOutcome> {
   const tagOptions = { prefix: settings.caseTagPrefix };
   const threadInput = { inReplyTo: email.inReplyTo, references: email.references, subject: email.subject };
   const knowledge = await threadKnowledge(db, threadLookupKeys(threadInput, tagOptions));
@@ -86,14 +84,23 @@ export interface StoredAnalysis {
 }
 
 /**
- * Side effects decided with the contact, in its transaction: the case (a new one, or
- * the one this mail continues), the Message-ID index for threading, and the automatic
- * answer, queued in the outbox with its reasons either way.
+ * Side effects decided with the contact, in its transaction, before its row is written (once):
+ * the case (a new one, or the one this mail continues), the Message-ID index for threading, and
+ * the automatic answer, queued in the outbox with its reasons either way.
  */
-export async function afterContactCreated(deps: Deps, trx: Transaction<Database>, input: { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number; arrivedAt?: number | null }): Promise<{ outbox: boolean }> {
+export interface CaseAndAnswer {
+  caseId: string | null;
+  caseNumber: number | null;
+  contactData: Record<string, unknown>;
+  /** The explainable analysis stored with the contact (JSON), or null without analysis. */
+  analysis: string | null;
+  outbox: boolean;
+}
+
+export async function caseAndAnswer(deps: Deps, trx: Transaction<Database>, input: { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number; arrivedAt?: number | null }): Promise<CaseAndAnswer> {
   const { contactId, email, entrance, analysis, now } = input;
   const result = analysis.result;
-  if (!result || !analysis.settings) return { outbox: false };
+  if (!result || !analysis.settings) return { caseId: null, caseNumber: null, contactData: analysis.contactData, analysis: null, outbox: false };
   const thread = analysis.thread ?? null;
   const kase = thread
     ? { id: thread.caseId, number: thread.caseNumber }
@@ -116,12 +123,9 @@ export async function afterContactCreated(deps: Deps, trx: Transaction<Database>
     },
     autoAnswer: answer, explanation,
   };
-  await trx.updateTable('contacts').set({
-    case_id: kase.id, case_number: kase.number, contact_data: JSON.stringify(contactData), analysis: JSON.stringify(stored).replace(/\\u0000/g, ''),
-  }).where('id', '=', contactId).execute();
   await trx.insertInto('events').values({
     at: now, type: answer.sent ? 'auto_answer.queued' : 'auto_answer.skipped', contact_id: contactId, agent_id: null,
     data: JSON.stringify({ caseId: kase.id, caseNumber: kase.number, reasons: answer.sent ? [] : answer.reasons, outboxId: answer.sent ? answer.outboxId : null }),
   }).execute();
-  return { outbox: answer.sent };
+  return { caseId: kase.id, caseNumber: kase.number, contactData, analysis: JSON.stringify(stored).replace(/\\u0000/g, ''), outbox: answer.sent };
 }

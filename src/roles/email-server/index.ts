@@ -2,14 +2,16 @@ import type { Deps, StopRole } from '../../app/deps.js';
 import { claimInbound } from '../../storage/repositories/inbound.js';
 import { startDelivery } from '../delivery/index.js';
 import { startRunner } from '../runner.js';
-import { processInbound } from './pipeline.js';
+import { processBatch } from './pipeline.js';
+import { createParsePool } from './parse-pool.js';
 
-export interface EmailServerOptions { batchSize?: number; leaseMs?: number; sweepMs?: number; delivery?: boolean }
+export interface EmailServerOptions { batchSize?: number; leaseMs?: number; sweepMs?: number; delivery?: boolean; /** Parse/analysis worker threads (default: one per CPU, at most 8; 0 = inline). */ threads?: number }
 
 /**
- * The email server role: claims stored messages (safe with several email servers on
- * PostgreSQL: SKIP LOCKED claims with a lease), turns each into a contact and wakes the
- * queue engine. It also runs the outbox delivery worker unless told not to.
+ * The email server role: claims stored messages in batches (safe with several email servers on
+ * PostgreSQL: SKIP LOCKED claims with a lease), runs them through the pipeline's stages (parse and
+ * analysis in a worker-thread pool, the batch written in one transaction) and hands the new
+ * contacts to the queue engine. It also runs the outbox delivery worker unless told not to.
  */
 export async function startEmailServer(deps: Deps, opts: EmailServerOptions = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'email-server' });
@@ -17,18 +19,13 @@ export async function startEmailServer(deps: Deps, opts: EmailServerOptions = {}
   // A crashed server's claims become claimable after the lease; processing twice is harmless (unique contacts).
   const leaseMs = opts.leaseMs ?? 10_000;
 
+  const pool = createParsePool({ threads: opts.threads });
   const runner = startRunner(async (stopped) => {
     while (!stopped()) {
       const batch = await claimInbound(deps.storage, deps.config.instanceId, batchSize, deps.clock(), leaseMs);
       if (batch.length === 0) return;
-      let created = 0;
-      for (const msg of batch) {
-        if (stopped()) break;
-        const out = await processInbound(deps, msg);
-        if (out.kind === 'contact') created++;
-        if (out.kind === 'retry') log.warn({ inboundMessageId: msg.id, error: out.error }, 'message will be retried');
-      }
-      if (created > 0) await deps.bus.publish('acd', { contacts: created });
+      const outcomes = await processBatch(deps, batch, pool);
+      outcomes.forEach((out, i) => { if (out.kind === 'retry') log.warn({ inboundMessageId: batch[i].id, error: out.error }, 'message will be retried'); });
     }
   }, { bus: deps.bus, topic: 'inbound', sweepMs: opts.sweepMs ?? 1000, clock: deps.clock, onError: (err) => log.error({ err }, 'email server run failed; will retry') });
 
@@ -36,6 +33,7 @@ export async function startEmailServer(deps: Deps, opts: EmailServerOptions = {}
   log.info('email server started');
   return async () => {
     await runner.stop();
+    await pool.close();
     await stopDelivery?.();
     log.info('email server stopped');
   };

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
-import { parseEmail } from '../../adapters/mime/parse.js';
 import { decide } from '../../core/acd/decide.js';
 import type { AcdEffect } from '../../core/acd/types.js';
-import { dedupeKey } from '../../core/email/dedupe.js';
 import { getMaxMessageBytes } from '../../storage/repositories/analysis-config.js';
 import { acdSettings } from '../acd/engine.js';
 import { loadSnapshot } from '../acd/snapshot.js';
-import { afterContactCreated, analyseForContact, type EntranceRef, type StoredAnalysis } from './analysis-stage.js';
-import { storable } from './pipeline.js';
+import { caseAndAnswer, threadAndContactData, type EntranceRef, type StoredAnalysis } from './analysis-stage.js';
+import { ingestConfig } from './ingest-config.js';
+import { parseAndAnalyse } from './parse-analyse.js';
 import { placeContact } from './placement.js';
 
 /**
@@ -66,25 +65,27 @@ export async function tryMail(deps: Deps, raw: Buffer, opts: { entranceId?: stri
   };
   const limit = await getMaxMessageBytes(db, entrance.account_id);
   if (raw.length > limit) return { ...base, quarantine: { code: 'message.too_large', reason: `message is ${raw.length} bytes; the account's limit is ${limit} bytes` } };
-  const parsed = await parseEmail(raw);
+  // The pipeline's own stages: parse + analyse with the process's compiled configuration.
+  const cfg = await ingestConfig(deps);
+  const parsed = await parseAndAnalyse({ raw, now, config: { version: cfg.version, categories: cfg.categories, patterns: cfg.patterns, languageMinLength: cfg.settings.languageMinLength } });
   if (!parsed.ok) return { ...base, quarantine: { code: parsed.code, reason: parsed.reason } };
-  const email = storable(parsed.email);
-  const key = dedupeKey(email, raw).replace(/\u0000/g, '');
+  const { email, key } = parsed;
   const existing = await db.selectFrom('contacts').select('id').where('entrance_id', '=', entrance.id).where('dedupe_key', '=', key).executeTakeFirst();
-  const analysis = await analyseForContact(deps, email, entrance, now);
   const id = `try-${randomUUID()}`;
   try {
     await deps.storage.transaction(async (trx) => {
+      const analysis = await threadAndContactData(trx, email, entrance, parsed.result, cfg.settings);
       const placement = await placeContact(deps, trx, { entrance, contactData: analysis.contactData, now });
+      const written = await caseAndAnswer(deps, trx, { contactId: id, email, entrance, analysis, now, arrivedAt: now });
       await trx.insertInto('contacts').values({
         id, entrance_id: entrance.id, queue_id: placement.queueId, inbound_message_id: null, dedupe_key: `${key}#${id}`, status: 'queued',
         message_id: email.messageId, subject: email.subject, from_address: email.from?.address ?? null, from_name: email.from?.name || null,
         to_addresses: JSON.stringify(email.to), cc_addresses: JSON.stringify(email.cc), reply_to: JSON.stringify(email.replyTo),
         sent_date: email.date, in_reply_to: email.inReplyTo, references_ids: JSON.stringify(email.references), text_body: '', html_body: null, attachments: '[]',
-        contact_data: JSON.stringify(analysis.contactData), priority: placement.priority, queued_at: now, agent_id: null,
+        contact_data: JSON.stringify(written.contactData), priority: placement.priority, queued_at: now, agent_id: null,
         offer_count: 0, declined_by: '[]', assigned_at: null, closed_at: null, created_at: now, updated_at: now,
+        case_id: written.caseId, case_number: written.caseNumber, analysis: written.analysis,
       }).execute();
-      await afterContactCreated(deps, trx, { contactId: id, email, entrance, analysis, now, arrivedAt: now });
       const row = await trx.selectFrom('contacts').select(['analysis', 'contact_data']).where('id', '=', id).executeTakeFirstOrThrow();
       const stored = row.analysis ? JSON.parse(row.analysis) as StoredAnalysis : null;
       const state = await loadSnapshot(trx, acdSettings(deps), now);
@@ -92,10 +93,10 @@ export async function tryMail(deps: Deps, raw: Buffer, opts: { entranceId?: stri
       const c = decision.state.contacts[id];
       const mine = decision.effects.filter((e) => 'contactId' in e ? e.contactId === id : 'offer' in e && e.offer.contactId === id);
       const find = <T extends AcdEffect['type']>(t: T) => mine.find((e) => e.type === t) as Extract<AcdEffect, { type: T }> | undefined;
-      const cfg = decision.state.config;
-      const rule = c ? cfg.routingRules.find((r) => r.destinations === c.route) ?? null : null;
-      const queue = c && !c.personalAgentId && c.status !== 'closed' ? cfg.queues[c.queueId] : undefined;
-      const taskType = c?.taskTypeId ? cfg.taskTypes[c.taskTypeId] : undefined;
+      const routingCfg = decision.state.config;
+      const rule = c ? routingCfg.routingRules.find((r) => r.destinations === c.route) ?? null : null;
+      const queue = c && !c.personalAgentId && c.status !== 'closed' ? routingCfg.queues[c.queueId] : undefined;
+      const taskType = c?.taskTypeId ? routingCfg.taskTypes[c.taskTypeId] : undefined;
       const { autoAnswer, analysedAt: _a, body: _b, ...shown } = stored ?? ({} as StoredAnalysis);
       throw new Rollback({
         ...base,

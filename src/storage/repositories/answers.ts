@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AnswerMode } from '../../core/answer/index.js';
 import type { AnswerRow, AnswerState, Database } from '../schema.js';
 import { appendEvent } from './events.js';
+import { isUniqueViolation } from '../db.js';
 
 /** Drafts (one per contact and agent), uploads kept with the case, and the agent's answers with their delivery state. */
 type Db = Kysely<Database> | Transaction<Database>;
@@ -32,7 +33,7 @@ export async function getDraft(db: Db, contactId: string, agentId: string): Prom
  * two devices typing at once do not silently overwrite each other.
  */
 export async function putDraft(db: Kysely<Database>, contactId: string, agentId: string, content: DraftContent, now: number, baseVersion?: number): Promise<{ ok: true; draft: StoredDraft } | { ok: false; current: StoredDraft }> {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<{ ok: true; draft: StoredDraft } | { ok: false; current: StoredDraft }> => {
     const current = await getDraft(trx, contactId, agentId);
     if (current && baseVersion !== undefined && baseVersion !== current.version) return { ok: false as const, current };
     const version = (current?.version ?? 0) + 1;
@@ -43,6 +44,11 @@ export async function putDraft(db: Kysely<Database>, contactId: string, agentId:
       await trx.insertInto('answer_drafts').values({ contact_id: contactId, agent_id: agentId, content: JSON.stringify(content), version, updated_at: now }).execute();
     }
     return { ok: true as const, draft: { content, version, updatedAt: now } };
+  }).catch(async (err: unknown) => {
+    // Two devices saving the very first version at once: the loser sees the winner's draft.
+    const current = isUniqueViolation(err) ? await getDraft(db, contactId, agentId) : null;
+    if (current) return { ok: false as const, current };
+    throw err;
   });
 }
 
@@ -74,6 +80,9 @@ export async function storeUpload(db: Db, input: { contactId: string; caseId: st
 }
 
 const UPLOAD_INFO = ['id', 'contact_id', 'agent_id', 'filename', 'content_type', 'size', 'answer_id', 'created_at'] as const;
+
+export const uploadsOfContact = (db: Db, contactId: string, agentId: string) =>
+  db.selectFrom('answer_uploads').select(UPLOAD_INFO).where('contact_id', '=', contactId).where('agent_id', '=', agentId).orderBy('created_at').orderBy('id').execute();
 
 export async function findUpload(db: Db, id: string) {
   return db.selectFrom('answer_uploads').select(UPLOAD_INFO).where('id', '=', id).executeTakeFirst();

@@ -10,6 +10,7 @@ import {
 import { requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound, type ErrorDetail } from '../errors.js';
 import { idParams } from '../schemas.js';
+import { announceChanges } from '../config-changes.js';
 
 /**
  * Analysis configuration, part 2: answer templates (language versions, variables),
@@ -81,6 +82,7 @@ function templateProblems(b: z.infer<typeof templateBody>): ErrorDetail[] {
 
 export function analysisAnswerRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
+    announceChanges(app, deps, 'analysis');
     const adminOnly = requireRole('admin');
     const staff = requireRole('admin', 'supervisor');
     const db = deps.storage.db;

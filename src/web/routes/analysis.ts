@@ -12,6 +12,7 @@ import { requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
 import { idParams } from '../schemas.js';
 import { sendDownload } from './download.js';
+import { announceChanges } from '../config-changes.js';
 
 /**
  * Analysis configuration, part 1: keyword categories (with text-file import and
@@ -82,6 +83,7 @@ function checkCategory(c: Category): void {
 
 export function analysisRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
+    announceChanges(app, deps, 'analysis');
     const adminOnly = requireRole('admin');
     const staff = requireRole('admin', 'supervisor');
     const db = deps.storage.db;

@@ -2,7 +2,7 @@ import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../app/deps.js';
-import { deleteUpload, findUpload, storeUpload, uploadsWithContent } from '../../storage/repositories/answers.js';
+import { deleteUpload, findUpload, storeUpload, uploadsOfContact, uploadsWithContent } from '../../storage/repositories/answers.js';
 import { currentUser, isSupervisor } from '../auth.js';
 import { ApiError, errorBodySchema, notFound, send } from '../errors.js';
 import { idParams } from '../schemas.js';
@@ -39,7 +39,7 @@ export function answerUploadRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.post('/api/v1/contacts/:id/uploads', {
       bodyLimit: limit,
       schema: {
-        summary: 'Upload an attachment for an answer', tags: ['answering'], params: idParams, querystring: uploadQuery,
+        summary: 'Upload an attachment for an answer', tags: ['answering'], params: idParams, querystring: uploadQuery, consumes: ['application/octet-stream', '*/*'],
         description: `The request body is the file itself (e.g. Content-Type: application/octet-stream). Limit: SWITCHYARD_MAX_UPLOAD_BYTES (413 upload.too_large). Reference the returned id in the answer's attachmentIds.`,
         response: { 201: uploadView, ...{ '4xx': errorBodySchema } },
       },
@@ -57,6 +57,19 @@ export function answerUploadRoutes(deps: Deps): FastifyPluginAsyncZod {
       const contentType = SAFE_TYPE.test(wanted) ? wanted.toLowerCase() : 'application/octet-stream';
       const u = await storeUpload(db, { contactId: contact.id, caseId: contact.case_id ?? null, agentId: user.id, filename: cleanName(filename), contentType, content: body }, deps.clock());
       return reply.code(201).send({ id: u.id, contactId: u.contactId, filename: u.filename, contentType: u.contentType, size: u.size, createdAt: new Date(u.createdAt).toISOString() });
+    });
+
+    app.get('/api/v1/contacts/:id/uploads', {
+      schema: {
+        summary: 'Your uploads for a contact', tags: ['answering'], params: idParams,
+        description: 'answerId is null while the file is not part of a sent answer (a draft may reference it).',
+        response: { 200: z.object({ uploads: z.array(uploadView.extend({ answerId: z.string().nullable() })) }), '4xx': errorBodySchema },
+      },
+    }, async (request) => {
+      const user = currentUser(request);
+      await heldContact(deps, user, request.params.id);
+      const rows = await uploadsOfContact(db, request.params.id, user.id);
+      return { uploads: rows.map((u) => ({ id: u.id, contactId: u.contact_id, filename: u.filename, contentType: u.content_type, size: Number(u.size), createdAt: new Date(Number(u.created_at)).toISOString(), answerId: u.answer_id })) };
     });
 
     app.get('/api/v1/uploads/:id', {

@@ -60,11 +60,15 @@ export function answerRoutes(deps: Deps): FastifyPluginAsyncZod {
     });
 
     app.get('/api/v1/contacts/:id/draft', {
-      schema: { summary: 'Your saved draft answer for a contact (null when none)', tags, params: idParams, response: { 200: z.object({ draft: draftView.nullable() }), ...err } },
+      schema: {
+        summary: 'Your saved draft answer for a contact (null when none)', tags, params: idParams, response: { 200: z.object({ draft: draftView.nullable() }), ...err },
+        description: "Supervisors and admins read the draft of the agent holding the contact.",
+      },
     }, async (request) => {
       const user = currentUser(request);
-      await readableContact(deps, user, request.params.id);
-      return { draft: draftOut(await getDraft(db, request.params.id, user.id)) };
+      const contact = await readableContact(deps, user, request.params.id);
+      const owner = isSupervisor(user) && contact.agent_id ? contact.agent_id : user.id;
+      return { draft: draftOut(await getDraft(db, request.params.id, owner)) };
     });
 
     app.put('/api/v1/contacts/:id/draft', {

@@ -8,6 +8,7 @@ import {
 import { queueCounts } from '../../storage/repositories/contacts.js';
 import { requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
+import { announceChanges } from '../config-changes.js';
 import {
   accountViewSchema, entranceViewSchema, idParams, isoTime, queueViewSchema, securitySchema, smtpServerViewSchema,
 } from '../schemas.js';
@@ -67,6 +68,7 @@ const REFERENCE_FIELDS: Record<string, string> = { 'smtp_server.unknown': 'body.
 
 export function mailConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
+    announceChanges(app, deps, 'accounts');
     const adminOnly = requireRole('admin');
     const staff = requireRole('admin', 'supervisor');
     const db = deps.storage.db;

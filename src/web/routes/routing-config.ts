@@ -15,12 +15,15 @@ import {
   areaBody, areaPatch, areaView, entrancePatch, entranceRoutingView, queueBody, queueDefView, queuePatch, requirementCheckBody, routingRulesBody,
   routingRulesView, skillBody, skillView, taskTypeBody, taskTypePatch, taskTypeRulesBody, taskTypeRulesView, taskTypeView,
 } from './routing-schemas.js';
+import { announceChanges } from '../config-changes.js';
 
 /** The routing model's configuration (admin writes, supervisors read): areas, skills, queues, task types, tables, opening hours. */
 const invalid = (code: string, message: string, details: ErrorDetail[]) => new ApiError(400, code, message, details);
 
 export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
   return async (app) => {
+    // Every change (rules, task types, skills, queues, areas, entrances) reaches each process's cached routing configuration.
+    announceChanges(app, deps, 'routing');
     const db = deps.storage.db;
     const admin = requireRole('admin');
     const reader = requireRole('admin', 'supervisor');

@@ -5,6 +5,7 @@ import type { AcdEvent, AcdState } from '../../core/acd/types.js';
 import { submitAcdEvent } from '../../roles/acd/engine.js';
 import { listContacts, toContactSummary } from '../../storage/repositories/contacts.js';
 import { agentSettingsView, queueMonitor, upsertAgentSettings } from '../../storage/repositories/routing.js';
+import { withNames } from '../../storage/repositories/desk.js';
 import { loadRoutingConfig, wrapUpToDb } from '../../storage/repositories/routing-config.js';
 import { agentDef, minLevel, queueDef, UNLIMITED } from '../../core/acd/indexes.js';
 import { currentUser, requireRole } from '../auth.js';
@@ -67,7 +68,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
     }, async (request) => {
       const rows = await db.selectFrom('contacts').selectAll().where('personal_agent_id', '=', currentUser(request).id).where('status', '=', 'queued')
         .orderBy('queued_at').limit(500).execute();
-      return { contacts: rows.map(toContactSummary) };
+      return { contacts: await withNames(db, rows.map(toContactSummary)) };
     });
 
     app.get('/api/v1/waiting-lists/:id/contacts', {
@@ -81,7 +82,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
       if (user.role === 'agent' && !(await mayServe(db, request.params.id, user.id))) {
         throw new ApiError(403, 'agent.not_eligible', `you do not meet the requirement of waiting list '${request.params.id}'`);
       }
-      return { contacts: (await listContacts(db, { queueId: request.params.id, status: 'queued', limit: 500 })).map(toContactSummary) };
+      return { contacts: await withNames(db, (await listContacts(db, { queueId: request.params.id, status: 'queued', limit: 500 })).map(toContactSummary)) };
     });
 
     app.post('/api/v1/waiting-lists/:id/pick/:contactId', {

@@ -10,10 +10,11 @@ export type Json = Record<string, any>;
 /** A JSON client over several web processes: a request that cannot connect tries the next one. */
 export function apiClient(bases: () => string[]) {
   let turn = 0;
-  const request = async (method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: Json }> => {
+  /** `once`: a request that is not safe to repeat (sending an answer) is tried on one web process only. */
+  const request = async (method: string, path: string, token: string | null, body?: unknown, once = false): Promise<{ status: number; json: Json }> => {
     let last: unknown;
     const list = bases();
-    for (let i = 0; i < list.length * 3; i++) {
+    for (let i = 0; i < (once ? 1 : list.length * 3); i++) {
       const base = list[turn++ % list.length];
       try {
         const r = await fetch(base + path, {
@@ -24,7 +25,7 @@ export function apiClient(bases: () => string[]) {
         });
         const text = await r.text();
         // a web process whose database is restarting answers 5xx: try another one, as a load balancer would
-        if (r.status >= 500) { last = new Error(`${method} ${path} → ${r.status} ${text.slice(0, 300)}`); await pause(200); continue; }
+        if (r.status >= 500 && !once) { last = new Error(`${method} ${path} → ${r.status} ${text.slice(0, 300)}`); await pause(200); continue; }
         return { status: r.status, json: (text ? JSON.parse(text) : {}) as Json };
       } catch (err) { last = err; await pause(100); }
     }
@@ -86,14 +87,21 @@ export async function injectMail(opts: {
 }
 
 export interface AgentSpec { username: string; password: string; external: boolean; id?: string }
-export interface AgentWork { accepted: Map<string, string>; closed: Set<string>; errors: number }
+export interface AgentWork {
+  accepted: Map<string, string>;
+  closed: Set<string>;
+  /** Answers sent through the API (201), and requests whose outcome was not seen (never sent again). */
+  answered: Set<string>;
+  answerUnsure: Set<string>;
+  errors: number;
+}
 
 /**
- * Agents: ready, then accept every offer and close every assigned contact (retrying through
- * whichever web process answers). Runs until `stopped()`.
+ * Agents: ready, then accept every offer, answer (built-in agents, when `answer`) and close every
+ * assigned contact, through whichever web process answers. Runs until `stopped()`.
  */
-export async function runAgents(api: Api, agents: AgentSpec[], stopped: () => boolean, intervalMs = 250): Promise<AgentWork> {
-  const work: AgentWork = { accepted: new Map(), closed: new Set(), errors: 0 };
+export async function runAgents(api: Api, agents: AgentSpec[], stopped: () => boolean, answer: boolean, intervalMs = 250): Promise<AgentWork> {
+  const work: AgentWork = { accepted: new Map(), closed: new Set(), answered: new Set(), answerUnsure: new Set(), errors: 0 };
   const one = async (a: AgentSpec) => {
     let token: string | null = null;
     while (!stopped()) {
@@ -109,6 +117,22 @@ export async function runAgents(api: Api, agents: AgentSpec[], stopped: () => bo
           if (r.status < 300) work.accepted.set(o.contactId, a.username);
         }
         for (const c of me.contacts as Json[]) {
+          // built-in agents answer through the API before closing (once: a request whose outcome
+          // was not seen is not repeated, as an agent would look first); external-client agents
+          // answer from their own mail client, outside Switchyard
+          if (answer && !a.external && !work.answered.has(c.id) && !work.answerUnsure.has(c.id)) {
+            const opts = await api.call('GET', `/api/v1/contacts/${c.id}/answer-options`, token);
+            const body = {
+              mode: 'reply', from: opts.fromAddresses[0], to: opts.defaults.reply.to, cc: [], bcc: [], subject: opts.defaults.reply.subject,
+              html: `<p>Thank you for your mail. ${a.username} is answering contact ${c.id}.</p>`, quote: 'none', attachmentIds: [],
+            };
+            work.answerUnsure.add(c.id);
+            const r = await api.request('POST', `/api/v1/contacts/${c.id}/answers`, token, body, true);
+            work.answerUnsure.delete(c.id);
+            if (r.status === 201) work.answered.add(c.id);
+            else if (r.status >= 500) work.answerUnsure.add(c.id); // maybe sent: close without answering again
+            else continue;
+          }
           const r = await api.request('POST', `/api/v1/contacts/${c.id}/close`, token);
           if (r.status < 300) work.closed.add(c.id);
         }

@@ -5,7 +5,7 @@ import type { MailStack } from '../../support/mailstack/stack.js';
 import { createTestDatabase, type TestDatabase } from '../../support/storage.js';
 import { CHAOS_ADMIN_PASSWORD, startCluster, type Cluster, type MemberSpec } from './cluster.js';
 import { apiClient, injectMail, pause, runAgents, type AgentSpec, type Json } from './load.js';
-import { inboxHeaders, judge, readState, type Figures, type Mailbox } from './verify.js';
+import { inboxHeaders, judge, NOTHING_FOUND, readState, type Figures, type Found, type Mailbox } from './verify.js';
 
 /**
  * One chaos run: a Switchyard deployment under load (customer mail through Postfix, automatic
@@ -67,7 +67,8 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       throw err;
     }
   };
-  const cluster: Cluster = await startCluster(tdb, o.members);
+  // no undo window for agents' answers (the default 10 s would only delay the end of the run)
+  const cluster: Cluster = await startCluster(tdb, o.members, { SWITCHYARD_UNDO_SEND_SECONDS: '0' });
   let stopAgents = false;
   const problemsDuringRun: string[] = [];
   try {
@@ -97,7 +98,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     const t0 = Date.now();
     const at = (s: number) => pause(Math.max(0, t0 + s * 1000 - Date.now()));
     o.log(`[${tag}] load: ${o.mails} mails over ~${Math.round(window * 0.8)} s; ${o.kills} kills; outages of ${o.outageSeconds} s`);
-    const agentsDone = runAgents(api, agents, () => stopAgents);
+    const agentsDone = runAgents(api, agents, () => stopAgents, true);
     const injection = injectMail({
       host, port: ports.smtp, to: support.address, count: o.mails, perSecond: o.mails / (window * 0.8), concurrency: 4, run: tag,
       customer: (i) => customers[i % CUSTOMERS].address.replace('@', `+m${i}@`), stopped: () => Date.now() - t0 > 600_000,
@@ -107,6 +108,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     // account is not killed: its recovery must come without a restart.
     let accountWindow: Promise<void> = Promise.resolve();
     let accountWindowOpen = false;
+    let killInFlight: Promise<void> = Promise.resolve();
     let accountRecovery = '';
     const watchesAccount = (name: string) => o.members.find((m) => m.name === name)!.roles.includes('account-server');
     const accountHealth = async () => (await db((st) => st.db.selectFrom('accounts').select(['health_state', 'health_last_error']).execute()))[0];
@@ -119,7 +121,8 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
         const member = order[k % order.length];
         const midBatch = await db((st) => busyWith(st, member)).catch(() => false);
         while (watchesAccount(member) && accountWindowOpen) await accountWindow;
-        await cluster.kill(member);
+        killInFlight = cluster.kill(member);
+        await killInFlight;
         kills.push({ at: (Date.now() - t0) / 1000, member, midBatch });
         o.log(`[${tag}] t=${((Date.now() - t0) / 1000).toFixed(1)}s SIGKILL ${member}${midBatch ? ' (mid-batch)' : ''}`);
       }
@@ -127,17 +130,22 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
 
     const outages: string[] = [];
     const D = o.outageSeconds;
-    const drill = async (what: string, s: number, fn: () => void) => { await at(s); fn(); o.log(`[${tag}] t=${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`); };
+    const now = () => `t=${((Date.now() - t0) / 1000).toFixed(1)}s`;
+    // each step waits `after` seconds from the end of the previous one (a slow stop or start does not shorten an outage)
+    const drill = async (what: string, after: number, fn: () => void) => { await pause(after * 1000); fn(); o.log(`[${tag}] ${now()} ${what}`); };
     const outaging = (async () => {
       await at(3);
       let release = () => undefined as void;
       accountWindow = new Promise<void>((r) => { release = () => { accountWindowOpen = false; r(); }; });
       accountWindowOpen = true;
       const watcher = cluster.members.find((m) => watchesAccount(m.name))!;
+      await killInFlight; // a kill sent just before the window counts before it
+      await cluster.ready(120_000);
       const restartsBefore = watcher.restarts;
-      await drill('Dovecot stopped', 3, () => stack.stopDovecot());
+      await drill('Dovecot stopped', 0, () => stack.stopDovecot());
+      const down = Date.now();
       const sawTrouble = await waitUntil(async () => !['idle', 'polling'].includes((await accountHealth()).health_state), D * 1000, 'the account reporting the outage').then(() => true, () => false);
-      await drill('Dovecot started', 3 + D, () => stack.startDovecot());
+      await drill('Dovecot started', Math.max(0, D - (Date.now() - down) / 1000), () => stack.startDovecot());
       const back = Date.now();
       await waitUntil(async () => ['idle', 'polling'].includes((await accountHealth()).health_state), 120_000, 'the account healthy again').catch(() => undefined);
       const healthy = ['idle', 'polling'].includes((await accountHealth().catch(() => ({ health_state: '?' }))).health_state);
@@ -145,13 +153,15 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       if (!healthy || watcher.restarts !== restartsBefore || !sawTrouble) problemsDuringRun.push(accountRecovery);
       o.log(`[${tag}] ${accountRecovery}`);
       release();
-      outages.push(`Dovecot down ${D} s`);
-      await drill('SMTP relay refusing (450)', 6 + D, () => stack.refuseSmtp(true));
-      await drill('SMTP relay down', 16 + D, () => stack.stopPostfix());
-      await drill('SMTP relay up', 16 + 2 * D, () => { stack.refuseSmtp(false); stack.startPostfix(); });
-      outages.push(`SMTP relay refusing 10 s, then down ${D} s`);
+      outages.push(`Dovecot down ${((back - down) / 1000).toFixed(0)} s`);
+      await drill('SMTP relay refusing (450)', 3, () => stack.refuseSmtp(true));
+      const refusing = Date.now();
+      await drill('SMTP relay down', 10, () => stack.stopPostfix());
+      const relayDown = Date.now();
+      await drill('SMTP relay up', D, () => { stack.refuseSmtp(false); stack.startPostfix(); });
+      outages.push(`SMTP relay refusing ${((relayDown - refusing) / 1000).toFixed(0)} s, then down ${((Date.now() - relayDown) / 1000).toFixed(0)} s`);
       if (o.dialect === 'postgres' && o.pgRestart) {
-        await drill('PostgreSQL restarting', 19 + 2 * D, () => execFileSync('bash', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart'], { stdio: 'ignore' }));
+        await drill('PostgreSQL restarted', 3, () => execFileSync('bash', ['-c', 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart'], { stdio: 'ignore' }));
         outages.push('PostgreSQL restarted');
       }
     })();
@@ -162,22 +172,26 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     o.log(`[${tag}] faults over at t=${((faultsEnd - t0) / 1000).toFixed(1)}s; ${sent.length} mails accepted by Postfix (${retries} retries); waiting for recovery`);
 
     // ---- recovery: everything processed, answered, delivered and closed
-    const readMailboxes = async () => {
-      const answers = (await Promise.all(customers.map((c) => inboxHeaders(host, ports.imap, c, ['in-reply-to', 'auto-submitted']))))
-        .flat().filter((h) => h['auto-submitted']).map((h) => h['in-reply-to'] ?? '');
+    const readMailboxes = async (): Promise<Found> => {
+      const inCustomers = (await Promise.all(customers.map((c) => inboxHeaders(host, ports.imap, c, ['in-reply-to', 'auto-submitted', 'message-id'])))).flat();
       const redirects = (await Promise.all(agents.filter((a) => a.box).map((a) => inboxHeaders(host, ports.imap, a.box!, ['x-switchyard-contact-id']))))
         .flat().map((h) => h['x-switchyard-contact-id'] ?? '');
-      return { answers, redirects };
+      const sentFolder = await inboxHeaders(host, ports.imap, support, ['message-id'], 'Sent');
+      return {
+        answers: inCustomers.filter((h) => h['auto-submitted']).map((h) => h['in-reply-to'] ?? ''), redirects,
+        customerMessageIds: inCustomers.filter((h) => !h['auto-submitted']).map((h) => h['message-id'] ?? ''),
+        sentFolderIds: sentFolder.map((h) => h['message-id'] ?? ''),
+      };
     };
     let figures: Figures | null = null;
     let work: Awaited<typeof agentsDone> | null = null;
-    const deadline = Date.now() + 300_000;
+    const deadline = Date.now() + Math.max(300_000, o.mails * 250);
     let reported = Date.now();
     while (Date.now() < deadline) {
       await pause(2000);
       try {
         const state = await db(readState);
-        const quick = judge(sent, state, [], [], externalIds);
+        const quick = judge(sent, state, NOTHING_FOUND, externalIds);
         if (Date.now() - reported > 10_000) {
           reported = Date.now();
           const pending = state.outbox.filter((r) => r.status !== 'sent');
@@ -189,7 +203,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
         // the pipeline is through: the agents stop, and what they accepted must be delivered
         if (!stopAgents) { stopAgents = true; work = await agentsDone; continue; }
         const boxes = await readMailboxes();
-        figures = judge(sent, state, boxes.answers, boxes.redirects, externalIds);
+        figures = judge(sent, state, boxes, externalIds);
         if (figures.problems.length === 0) break;
       } catch { /* the database or a mailbox is not back yet */ }
     }
@@ -200,15 +214,15 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     // the final word, after a pause in which anything late (a duplicate) would have arrived
     const state = await db(readState);
     const boxes = await readMailboxes();
-    figures = judge(sent, state, boxes.answers, boxes.redirects, externalIds);
+    figures = judge(sent, state, boxes, externalIds);
     figures.problems.push(...problemsDuringRun);
-    o.log(`[${tag}] agents accepted ${work.accepted.size}, closed ${work.closed.size} (${work.errors} failed requests, retried); ${figures.contactsOpen} contacts still waiting for an agent when the run ended`);
+    o.log(`[${tag}] agents accepted ${work.accepted.size}, answered ${work.answered.size} through the API (${work.answerUnsure.size} requests without a seen outcome, not repeated), closed ${work.closed.size} (${work.errors} failed requests, retried); ${figures.contactsOpen} contacts still waiting for an agent when the run ended`);
     if (figures.acceptedByExternal === 0 || figures.accepted === figures.acceptedByExternal) figures.problems.push('agents of both kinds (built-in and external-client) must have accepted contacts');
     const tails = figures.problems.length ? cluster.members.map((m) => cluster.tail(m.name, 3000)).join('\n') : '';
     return {
       figures, kills, outages, accountRecovery, unplannedExits: cluster.members.reduce((s, m) => s + m.unplannedExits, 0), injectRetries: retries,
       loadSeconds: (faultsEnd - t0) / 1000, recoverSeconds: (doneAt - faultsEnd) / 1000, totalSeconds: (Date.now() - tStart) / 1000,
-      agentsMode: 'accept and close (the agent answer API is not on main yet)', tails,
+      agentsMode: 'built-in agents accept, answer (POST /api/v1/contacts/:id/answers) and close; external-client agents accept (redirect) and close', tails,
     };
   } finally {
     stopAgents = true;
@@ -243,7 +257,7 @@ export const figureRows = (tag: string, out: Outcome): string[] => {
   return [
     `chaos ${tag}: mails ${f.mails}, contacts ${f.contacts}, quarantined ${f.quarantined}; kills ${out.kills.length} (${out.kills.filter((k) => k.midBatch).length} mid-batch; ${[...new Set(out.kills.map((k) => k.member))].join(', ')}), unplanned exits ${out.unplannedExits}`,
     `chaos ${tag}: outages: ${out.outages.join('; ')}; ${out.accountRecovery}`,
-    `chaos ${tag}: lost ${f.lost}, duplicated ${f.duplicated}; automatic answers ${f.autoAnswersDelivered}/${f.autoAnswersExpected} (lost ${f.autoAnswersLost}, duplicated ${f.autoAnswersDuplicated}); redirects ${f.redirectsDelivered}/${f.redirectsExpected} (lost ${f.redirectsLost}, duplicated ${f.redirectsDuplicated}); unprocessed ${f.unprocessed}; accepted by agents ${f.accepted} (${f.acceptedByExternal} external-client), still queued for agents ${f.contactsOpen}; unhealthy accounts ${f.unhealthyAccounts.length}`,
+    `chaos ${tag}: lost ${f.lost}, duplicated ${f.duplicated}; automatic answers ${f.autoAnswersDelivered}/${f.autoAnswersExpected} (lost ${f.autoAnswersLost}, duplicated ${f.autoAnswersDuplicated}); redirects ${f.redirectsDelivered}/${f.redirectsExpected} (lost ${f.redirectsLost}, duplicated ${f.redirectsDuplicated}); agent answers ${f.agentAnswers} (lost ${f.agentAnswersLost}, duplicated ${f.agentAnswersDuplicated}); unprocessed ${f.unprocessed}; accepted by agents ${f.accepted} (${f.acceptedByExternal} external-client), still queued for agents ${f.contactsOpen}; unhealthy accounts ${f.unhealthyAccounts.length}`,
     `chaos ${tag}: load and faults ${out.loadSeconds.toFixed(0)} s, time to recover ${out.recoverSeconds.toFixed(1)} s, whole run ${out.totalSeconds.toFixed(0)} s; sender retries ${out.injectRetries}; agents: ${out.agentsMode}`,
   ];
 };

@@ -10,12 +10,12 @@ import type { SentMail } from './load.js';
  */
 export interface Mailbox { address: string; password: string }
 
-/** Header values of every message in a mailbox's INBOX, lower-cased header names. */
-export async function inboxHeaders(host: string, port: number, box: Mailbox, names: string[]): Promise<Record<string, string>[]> {
+/** Header values of every message in a mailbox's folder (INBOX unless told), lower-cased header names. */
+export async function inboxHeaders(host: string, port: number, box: Mailbox, names: string[], folder = 'INBOX'): Promise<Record<string, string>[]> {
   const client = new ImapFlow({ host, port, secure: false, doSTARTTLS: false, auth: { user: box.address, pass: box.password }, logger: false });
   await client.connect();
   try {
-    const lock = await client.getMailboxLock('INBOX');
+    const lock = await client.getMailboxLock(folder);
     const out: Record<string, string>[] = [];
     try {
       if ((client.mailbox as { exists: number }).exists === 0) return out;
@@ -39,6 +39,7 @@ export interface State {
   unprocessedInbound: number;
   outbox: { kind: string; contact_id: string | null; status: string; attempts: number; last_error: string | null }[];
   accounts: { address: string; health_state: string; health_last_error: string | null }[];
+  answers: { id: string; contact_id: string; message_id: string; state: string; reason: string | null }[];
 }
 
 export async function readState(storage: Storage): Promise<State> {
@@ -49,7 +50,8 @@ export async function readState(storage: Storage): Promise<State> {
   const pending = await db.selectFrom('inbound_messages').select('id').where((eb) => eb.or([eb('status', 'in', ['stored', 'processing']), eb('source_action', '=', 'pending')])).execute();
   const outbox = await db.selectFrom('outbox').select(['kind', 'contact_id', 'status', 'attempts', 'last_error']).execute();
   const accounts = await db.selectFrom('accounts').select(['address', 'health_state', 'health_last_error']).execute();
-  return { contacts, quarantinedMessageIds, unprocessedInbound: pending.length, outbox, accounts };
+  const answers = await db.selectFrom('answers').select(['id', 'contact_id', 'message_id', 'state', 'reason']).execute();
+  return { contacts, quarantinedMessageIds, unprocessedInbound: pending.length, outbox, accounts, answers };
 }
 
 export interface Figures {
@@ -66,6 +68,9 @@ export interface Figures {
   redirectsDelivered: number;
   redirectsLost: number;
   redirectsDuplicated: number;
+  agentAnswers: number;
+  agentAnswersLost: number;
+  agentAnswersDuplicated: number;
   unprocessed: number;
   contactsOpen: number;
   accepted: number;
@@ -81,7 +86,20 @@ const norm = (id: string) => id.trim().toLowerCase();
  * `answers`: the In-Reply-To of every automatic answer found in the customers' mailboxes.
  * `redirects`: the X-Switchyard-Contact-Id of every copy found in the external agents' mailboxes.
  */
-export function judge(sent: SentMail[], state: State, answers: string[], redirects: string[], externalAgentIds: Set<string>): Figures {
+export interface Found {
+  /** In-Reply-To of every automatic answer in the customers' mailboxes. */
+  answers: string[];
+  /** X-Switchyard-Contact-Id of every redirect in the external agents' mailboxes. */
+  redirects: string[];
+  /** Message-ID of every other message in the customers' mailboxes (agents' answers). */
+  customerMessageIds: string[];
+  /** Message-ID of every message in the entrance mailbox's Sent folder. */
+  sentFolderIds: string[];
+}
+export const NOTHING_FOUND: Found = { answers: [], redirects: [], customerMessageIds: [], sentFolderIds: [] };
+
+export function judge(sent: SentMail[], state: State, found: Found, externalAgentIds: Set<string>): Figures {
+  const { answers, redirects } = found;
   const problems: string[] = [];
   const sentIds = new Set(sent.map((s) => norm(s.messageId)));
   const landed = count([...state.contacts.map((c) => norm(c.message_id ?? `(none) ${c.id}`)), ...state.quarantinedMessageIds.map(norm)]);
@@ -116,6 +134,19 @@ export function judge(sent: SentMail[], state: State, answers: string[], redirec
   if (redirectsDup.length) problems.push(`redirects delivered more than once: ${redirectsDup.slice(0, 5).map(([id, n]) => `${id}×${n}`).join(' ')}`);
   if (redirectsStray.length) problems.push(`redirects for contacts no external agent holds: ${redirectsStray.slice(0, 5).join(' ')}`);
 
+  // agents' answers: one copy in the customer's mailbox, one in the Sent folder
+  const agentAnswers = state.answers.filter((a) => a.state !== 'cancelled');
+  const notSent = agentAnswers.filter((a) => a.state !== 'sent');
+  if (notSent.length) problems.push(`agent answers not sent: ${notSent.slice(0, 3).map((a) => `${a.id} ${a.state} ${a.reason ?? ''}`).join('; ')}`);
+  const inBoxes = count(found.customerMessageIds.map(norm));
+  const inSent = count(found.sentFolderIds.map(norm));
+  const answersMissing = agentAnswers.filter((a) => !inBoxes.has(norm(a.message_id)) || !inSent.has(norm(a.message_id)));
+  const answersTwice = agentAnswers.filter((a) => (inBoxes.get(norm(a.message_id)) ?? 0) > 1 || (inSent.get(norm(a.message_id)) ?? 0) > 1);
+  if (answersMissing.length) problems.push(`agent answers missing from the customer's mailbox or the Sent folder: ${answersMissing.slice(0, 5).map((a) => a.message_id).join(' ')}`);
+  if (answersTwice.length) problems.push(`agent answers delivered or filed more than once: ${answersTwice.slice(0, 5).map((a) => `${a.message_id} (${inBoxes.get(norm(a.message_id))}/${inSent.get(norm(a.message_id))})`).join(' ')}`);
+  const perContact = count(agentAnswers.map((a) => a.contact_id));
+  for (const [id, n] of perContact) if (n > 1) problems.push(`contact ${id} was answered ${n} times`);
+
   const unsent = state.outbox.filter((o) => o.status !== 'sent');
   if (unsent.length) problems.push(`outbox rows not sent: ${unsent.slice(0, 3).map((o) => `${o.kind} ${o.status} after ${o.attempts}: ${o.last_error}`).join('; ')}`);
   if (state.unprocessedInbound) problems.push(`${state.unprocessedInbound} stored messages not processed`);
@@ -131,6 +162,7 @@ export function judge(sent: SentMail[], state: State, answers: string[], redirec
     autoAnswersDuplicated: answersDup.reduce((s, [, n]) => s + n - 1, 0),
     redirectsExpected: expectedRedirects.size, redirectsDelivered: redirects.length, redirectsLost: redirectsLost.length,
     redirectsDuplicated: redirectsDup.reduce((s, [, n]) => s + n - 1, 0),
+    agentAnswers: agentAnswers.length, agentAnswersLost: answersMissing.length, agentAnswersDuplicated: answersTwice.length,
     unprocessed: state.unprocessedInbound + unsent.length, contactsOpen: open.length, accepted: state.contacts.filter((c) => ['assigned', 'closed'].includes(c.status)).length, acceptedByExternal: expectedRedirects.size, unhealthyAccounts: unhealthy, problems,
   };
 }

@@ -100,6 +100,23 @@ function pidFrom(file: string, comm: string): number | null {
   } catch { return null; }
 }
 
+/** Every process below `pid` (read from /proc before it exits: orphans are re-parented). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch { /* gone */ }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
+  walk(pid);
+  return out;
+}
+
 function waitGone(pid: number, ms: number): boolean {
   const end = now() + ms;
   while (procAlive(pid)) { if (now() > end) return false; sleep(50); }
@@ -346,7 +363,14 @@ export function mailStack(options: StackOptions = {}): MailStack {
     }),
     logs: (lines = 50) => execFileSync('bash', ['-c', `tail -n ${Number(lines)} "$1"/*.log`, '-', p.log], { encoding: 'utf8' }),
     queueSize,
-    stopDovecot: () => withLock(dir, () => terminate([dovecotPid()])),
+    // An outage: the master stops and so does every session it started (a stopped Dovecot master
+    // leaves logged-in IMAP processes serving their clients here), as when the server goes away.
+    stopDovecot: () => withLock(dir, () => {
+      const pid = dovecotPid();
+      const sessions = pid ? descendants(pid) : [];
+      terminate([pid]);
+      for (const p of sessions) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    }),
     startDovecot: () => withLock(dir, () => { prepare(); startDovecotInstance(p.dovecotConf, p.dovecotRun, dovecotPid, 'mailstack', false); waitPorts(['imap', 'lmtp'], 15_000); }),
     stopPostfix: () => withLock(dir, () => terminate([postfixPid()])),
     startPostfix: () => withLock(dir, () => { prepare(); startPostfixDaemon(false); waitPorts(layout.tls ? ['smtp', 'submission', 'smtps'] : ['smtp'], 15_000); }),

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  answerHtml, answerText, answerThreadHeaders, checkRecipients, defaultAnswerSubject, defaultRecipients, fillVariables, finalAnswerSubject, forwardSubject,
+  agentHtmlToText, answerHtml, answerText, answerThreadHeaders, checkRecipients, defaultAnswerSubject, defaultRecipients, fillVariables, finalAnswerSubject, forwardSubject,
   fromChoices, normaliseRecipients, renderAnswerTemplate, unknownVariables, type AccountAddresses, type AnswerMode,
 } from '../../../src/core/answer/index.js';
 import { findCaseTags } from '../../../src/core/analysis/threading.js';
+import { rawMessageId } from '../../../src/roles/delivery/replies.js';
 
 const support: AccountAddresses = { accountId: 'a1', address: 'support@acme.test', returnAddress: 'noreply@acme.test', alternativeAddresses: ['Zeta@acme.test', 'alpha@acme.test'], entranceId: 'e1' };
 const sales: AccountAddresses = { accountId: 'a2', address: 'sales@acme.test', returnAddress: null, alternativeAddresses: [], entranceId: 'e2' };
@@ -151,4 +152,24 @@ describe('answer body', () => {
     expect(fwd).toContain('---------- Forwarded message ----------');
     expect(fwd).toContain('<p>orig <img src="cid:x@y"></p>');
   });
+});
+
+describe('rawMessageId (the Sent copy is looked up by it)', () => {
+  const cases: Array<{ raw: string; want: string | null }> = [
+    { raw: 'From: a@b.test\r\nMessage-ID: <sy.c1.ab@acme.test>\r\n\r\nbody', want: '<sy.c1.ab@acme.test>' },
+    { raw: 'Message-Id:\r\n <folded@acme.test>\r\nSubject: x\r\n\r\n', want: '<folded@acme.test>' },
+    { raw: 'Subject: no id\r\n\r\nMessage-ID: <in-the-body@acme.test>\r\n', want: null },
+    { raw: 'Subject: bare LF\nmessage-id: <lf@acme.test>\n\nbody', want: '<lf@acme.test>' },
+  ];
+  for (const c of cases) it(JSON.stringify(c.raw.slice(0, 30)), () => expect(rawMessageId(Buffer.from(c.raw))).toBe(c.want));
+});
+
+describe('agentHtmlToText', () => {
+  const cases: Array<[string, string]> = [
+    ['<p>See <a href="https://acme.test/faq">our FAQ</a></p>', 'See our FAQ [https://acme.test/faq]'],
+    ['<p><a href="https://acme.test">https://acme.test</a></p>', 'https://acme.test'],
+    ['<p>One</p><p>Two<br>three</p>', 'One\n\nTwo\nthree'],
+    ['<p>Logo <img src="cid:x"></p>', 'Logo'],
+  ];
+  for (const [html, want] of cases) it(html, () => expect(agentHtmlToText(html)).toBe(want));
 });

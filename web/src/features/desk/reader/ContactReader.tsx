@@ -16,7 +16,7 @@ export function ContactReader({ contactId, toolbar, children }: {
   if (contact.isError) return <Alert color="red" m="md" role="alert">{messageOf(contact.error)}</Alert>;
   const c = contact.data;
   return (
-    <Stack gap="sm" p="md" style={{ flex: 1, minHeight: 0 }} data-testid="reader">
+    <Stack gap="sm" p="md" style={{ flex: 1, minHeight: 0 }} data-testid="reader" data-contact-id={c.id}>
       <MessageHeader contact={c} />
       {toolbar?.(c)}
       <Attachments items={c.attachments} />

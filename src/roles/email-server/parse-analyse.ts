@@ -1,0 +1,34 @@
+import { parseEmail } from '../../adapters/mime/parse.js';
+import { analyseEmail, type AnalysisResult, type Category, type PatternSpec } from '../../core/analysis/index.js';
+import { dedupeKey } from '../../core/email/dedupe.js';
+import type { ParsedEmail } from '../../core/email/types.js';
+
+/**
+ * The CPU-bound stages of the email server: parse (mailparser) and analyse (categories, language,
+ * patterns, auto-generated, spam), for one message. No database: it runs in a worker thread
+ * (parse-pool.ts), or inline. The configuration carries a version; a worker keeps the objects of
+ * the last version it saw, so its regexes and keyword tables are compiled once per version.
+ */
+export interface AnalyseConfig { version: number; categories: Category[]; patterns: PatternSpec[]; languageMinLength: number }
+
+export interface AnalyseJob { raw: Uint8Array; config: AnalyseConfig; now: number }
+
+export type AnalyseOutput =
+  | { ok: true; email: ParsedEmail; key: string; result: AnalysisResult }
+  | { ok: false; code: string; reason: string };
+
+/** PostgreSQL text cannot hold NUL characters; real mail sometimes has them. */
+export function storable(email: ParsedEmail): ParsedEmail {
+  return JSON.parse(JSON.stringify(email).replace(/\\u0000/g, '')) as ParsedEmail;
+}
+
+export async function parseAndAnalyse(job: AnalyseJob): Promise<AnalyseOutput> {
+  const raw = Buffer.isBuffer(job.raw) ? job.raw : Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+  const parsed = await parseEmail(raw);
+  if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
+  const email = storable(parsed.email);
+  const key = dedupeKey(email, raw).replace(/\u0000/g, '');
+  const { categories, patterns, languageMinLength } = job.config;
+  const result = analyseEmail(email, { categories, patterns, language: { minLength: languageMinLength } }, job.now);
+  return { ok: true, email, key, result };
+}
