@@ -8,9 +8,13 @@ import { benchAcdScale } from './acd-scale.js';
 import { benchAcdDay } from './acd-day.js';
 import { benchStatistics } from './statistics.js';
 import { benchMonitor } from './monitor.js';
+import { benchDeskLoad, benchDeskOffer } from './desk.js';
 
 /** npm run bench [-- name…]: prints one table per benchmark. Not a test: nothing here asserts a timing. */
-const ALL: Record<string, () => Promise<void>> = { ingest: benchIngest, latency: benchLatency, analysis: benchAnalysis, 'acd-scale': benchAcdScale, 'acd-day': benchAcdDay, statistics: benchStatistics, monitor: benchMonitor };
+const ALL: Record<string, () => Promise<void>> = {
+  ingest: benchIngest, latency: benchLatency, analysis: benchAnalysis, 'acd-scale': benchAcdScale, 'acd-day': benchAcdDay,
+  statistics: benchStatistics, monitor: benchMonitor, 'desk-offer': benchDeskOffer, 'desk-load': benchDeskLoad,
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,30 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 
-/**
- * Debian's Chromium driven by playwright-core: never a downloaded browser. Installed by the
- * test set-up when missing (test/support/global-setup.ts, .ci/run).
- */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-];
+export { CHROMIUM, CHROMIUM_ARGS, ensureChromium, launchChromium } from '../../bench/chromium.js';
 export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-output/screenshots');
-
-export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { stdio: 'inherit' });
-}
-
-/** A fresh browser with an empty temporary profile (Playwright's launch, not a persistent context). */
-export async function launchChromium(): Promise<Browser> {
-  ensureChromium();
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-}
 
 export async function newDeskContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ensureChromium } from '../../bench/chromium.js';
 import { mailStack, optionsFromEnv } from './mailstack/stack.js';
 
 /**
@@ -11,9 +12,7 @@ import { mailStack, optionsFromEnv } from './mailstack/stack.js';
 export default function setup(): void {
   if (process.env.SWITCHYARD_SKIP_SERVICES === '1') return;
   // Debian's Chromium for the browser tests (test/browser): installed when missing.
-  if (!existsSync('/usr/bin/chromium')) {
-    execFileSync('bash', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  }
+  ensureChromium();
   mailStack(optionsFromEnv(process.env)).start();
   if (existsSync('/etc/postgresql')) {
     try {

@@ -1,11 +1,14 @@
-import { Alert, Stack } from '@mantine/core';
+import { Alert, Loader, Stack } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import type { Agent } from '@/shared/api';
 import { ContactActions } from './actions/ContactActions';
-import { Composer } from './composer/Composer';
 import { DeliveryState } from './composer/DeliveryState';
 import { UndoBar } from './composer/UndoBar';
 import { useAnswering } from './composer/useAnswering';
 import { ContactReader } from './reader';
+
+/** The composer (and TipTap with it) loads on first use, keeping the first page load small. */
+const Composer = lazy(() => import('./composer/Composer').then((m) => ({ default: m.Composer })));
 
 /** One contact: read it, act on it, answer it (built-in agents) — the middle of the desk. */
 export function ContactWorkspace({ contactId, me }: { contactId: string; me: Agent }) {
@@ -31,7 +34,11 @@ export function ContactWorkspace({ contactId, me }: { contactId: string; me: Age
             <UndoBar undoUntil={answering.last.undoUntil} onUndo={answering.undo} busy={answering.undoing} />
           )}
           {answering.last && answering.last.state !== 'scheduled' && <DeliveryState state={answering.last.state} reason={answering.last.reason} />}
-          {answering.mode && <Composer contactId={contactId} mode={answering.mode} onSent={answering.sent} onClose={answering.close} />}
+          {answering.mode && (
+            <Suspense fallback={<Loader size="sm" aria-label="Loading the composer" />}>
+              <Composer contactId={contactId} mode={answering.mode} onSent={answering.sent} onClose={answering.close} />
+            </Suspense>
+          )}
         </>
       )}
     </ContactReader>
