@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { E2E_ADMIN_PASSWORD, startApp, type RunningApp } from '../support/app.js';
-import { freshMailbox, MAIL, smtpTransport, waitFor } from '../support/mailstack.js';
+import { freshMailbox, MAIL, smtpTransport } from '../support/mailstack.js';
 import { createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { guardPage, launchChromium, newDeskContext, screenshot, seriousA11yViolations, type Guard } from './browser.js';
 import { pick } from './forms.js';
