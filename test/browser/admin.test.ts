@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { E2E_ADMIN_PASSWORD, startApp, type RunningApp } from '../support/app.js';
-import { freshMailbox, MAIL, smtpTransport, waitFor } from '../support/mailstack.js';
+import { freshMailbox, MAIL, smtpTransport } from '../support/mailstack.js';
 import { createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { guardPage, launchChromium, newDeskContext, screenshot, seriousA11yViolations, type Guard } from './browser.js';
 import { pick } from './forms.js';
@@ -38,6 +38,8 @@ describe('admin console and monitor', () => {
     if (task.result?.state !== 'fail') return;
     console.error(`switchyard output:\n${app?.process.output().slice(-4000)}`);
     await screenshot(admin, `failed-${task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => undefined);
+    const state = await Promise.all(['/api/v1/contacts?limit=20', '/api/v1/monitor'].map((p) => app.call('GET', p, adminToken).catch((e: Error) => e.message)));
+    console.error('contacts and monitor at failure:', JSON.stringify(state).slice(0, 4000));
   });
   afterAll(async () => { await browser?.close().catch(() => undefined); await app?.process.kill('SIGTERM'); await tdb?.drop(); });
 

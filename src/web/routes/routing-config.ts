@@ -157,6 +157,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       if (await db.selectFrom('task_types').select('id').where('area_id', '=', b.areaId).where('name', '=', b.name).executeTakeFirst()) throw new ApiError(409, 'task_type.exists', `task type '${b.name}' already exists in this area`);
       const row = { id: randomUUID(), area_id: b.areaId, name: b.name, wrap_up_seconds: wrapUpToDb(b.wrapUp), wrap_up_codes: JSON.stringify(b.wrapUpCodes), created_at: deps.clock() };
       await db.insertInto('task_types').values(row).execute();
+      await kick();
       return reply.code(201).send(toTaskTypeView(row));
     });
     app.patch('/api/v1/routing/task-types/:id', { preHandler: admin, schema: { summary: 'Change a task type', tags: ['routing'], params: idParams, body: taskTypePatch, response: { 200: taskTypeView, ...err } } }, async (request) => {
@@ -165,6 +166,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
         ...(b.wrapUpCodes !== undefined ? { wrap_up_codes: JSON.stringify(b.wrapUpCodes) } : {}) })
         .where('id', '=', request.params.id).executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) throw notFound('task_type', request.params.id);
+      await kick();
       return toTaskTypeView(await db.selectFrom('task_types').selectAll().where('id', '=', request.params.id).executeTakeFirstOrThrow());
     });
     const areaParams = idParams;
@@ -183,6 +185,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
         await trx.deleteFrom('task_type_rules').where('area_id', '=', areaId).execute();
         if (rows.length) await trx.insertInto('task_type_rules').values(rows).execute();
       });
+      await kick();
       return { rules: rows.map((r) => ({ id: r.id, criteria: JSON.parse(r.criteria), taskTypeId: r.task_type_id })) };
     });
 
@@ -212,6 +215,7 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
         await trx.deleteFrom('routing_rules').where('area_id', '=', areaId).execute();
         if (rows.length) await trx.insertInto('routing_rules').values(rows).execute();
       });
+      await kick();
       return { rules: rows.map((r) => ({ id: r.id, criteria: JSON.parse(r.criteria), destinations: JSON.parse(r.destinations) })) };
     });
 

@@ -1,9 +1,9 @@
-import { Badge, Button, Checkbox, Drawer, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { applyApiErrors } from '../ui/apiErrors';
-import { ConfirmButton } from '../ui/ConfirmButton';
 import { failed, linesOf, saved } from '../ui/notify';
+import { EditDrawer, RowActions } from '../ui/EditDrawer';
 import { FormError, LoadError, Page } from '../ui/Page';
 import { exportCategories, useCategories, useDeleteCategory, useImportCategories, useSaveCategory, type Category } from './api';
 
@@ -77,17 +77,14 @@ export function CategoriesPage() {
               <Table.Td><Text size="sm" lineClamp={2}>{c.keywords.join(', ')}</Text></Table.Td>
               <Table.Td>{c.language ?? 'any'}</Table.Td>
               <Table.Td>{c.active ? <Badge variant="light">active</Badge> : <Badge color="gray" variant="light">inactive</Badge>}</Table.Td>
-              <Table.Td><Group gap="xs">
-                <Button size="xs" variant="default" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>Edit</Button>
-                <ConfirmButton question={`Delete the category ${c.name}?`} onConfirm={() => remove.mutate(c.id)} aria-label={`Delete ${c.name}`}>Delete</ConfirmButton>
-              </Group></Table.Td>
+              <Table.Td><RowActions name={c.name} onEdit={() => setEditing(c)} question={`Delete the category ${c.name}?`} onDelete={() => remove.mutate(c.id)} /></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add category' : 'Change category'} position="right" size="md">
-        {editing !== null && <CategoryForm category={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="category" size="md">
+        {(item) => <CategoryForm category={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
       <ImportExport opened={io} onClose={() => setIo(false)} />
     </Page>
   );

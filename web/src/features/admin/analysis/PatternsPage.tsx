@@ -1,8 +1,8 @@
-import { ActionIcon, Button, Checkbox, Code, Drawer, Group, NumberInput, SegmentedControl, Select, Stack, Table, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Code, Group, NumberInput, SegmentedControl, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { applyApiErrors } from '../ui/apiErrors';
-import { ConfirmButton } from '../ui/ConfirmButton';
+import { EditDrawer, RowActions } from '../ui/EditDrawer';
 import { FormError, LoadError, Page } from '../ui/Page';
 import { useDeletePattern, usePatterns, useSavePattern, type Pattern } from './api';
 
@@ -74,17 +74,14 @@ export function PatternsPage() {
           {patterns.data?.map((p) => (
             <Table.Tr key={p.id}>
               <Table.Td>{p.name}</Table.Td><Table.Td>{p.key}</Table.Td><Table.Td><Code>{describe(p)}</Code></Table.Td>
-              <Table.Td><Group gap="xs">
-                <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>Edit</Button>
-                <ConfirmButton question={`Delete the pattern ${p.name}?`} onConfirm={() => remove.mutate(p.id)} aria-label={`Delete ${p.name}`}>Delete</ConfirmButton>
-              </Group></Table.Td>
+              <Table.Td><RowActions name={p.name} onEdit={() => setEditing(p)} question={`Delete the pattern ${p.name}?`} onDelete={() => remove.mutate(p.id)} /></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add pattern' : 'Change pattern'} position="right" size="lg">
-        {editing !== null && <PatternForm pattern={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="pattern" size="lg">
+        {(item) => <PatternForm pattern={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
     </Page>
   );
 }

@@ -1,8 +1,8 @@
-import { ActionIcon, Button, Drawer, Group, Paper, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { ActionIcon, Button, Group, Paper, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { applyApiErrors } from '../ui/apiErrors';
-import { ConfirmButton } from '../ui/ConfirmButton';
+import { EditDrawer, RowActions } from '../ui/EditDrawer';
 import { FormError, LoadError, Page } from '../ui/Page';
 import { useDeleteTemplate, useSaveTemplate, useTemplates, type Template } from './api';
 
@@ -65,17 +65,14 @@ export function TemplatesPage() {
           {templates.data?.map((t) => (
             <Table.Tr key={t.id}>
               <Table.Td>{t.name}</Table.Td><Table.Td>{Object.keys(t.versions).join(', ')} (default {t.defaultLanguage})</Table.Td>
-              <Table.Td><Group gap="xs">
-                <Button size="xs" variant="default" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>Edit</Button>
-                <ConfirmButton question={`Delete the template ${t.name}?`} onConfirm={() => remove.mutate(t.id)} aria-label={`Delete ${t.name}`}>Delete</ConfirmButton>
-              </Group></Table.Td>
+              <Table.Td><RowActions name={t.name} onEdit={() => setEditing(t)} question={`Delete the template ${t.name}?`} onDelete={() => remove.mutate(t.id)} /></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add template' : 'Change template'} position="right" size="lg">
-        {editing !== null && <TemplateForm template={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="template" size="lg">
+        {(item) => <TemplateForm template={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
     </Page>
   );
 }

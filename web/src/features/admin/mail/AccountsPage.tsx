@@ -1,7 +1,8 @@
-import { Badge, Button, Drawer, Group, Stack, Switch, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Stack, Switch, Table, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
 import { formatTime } from '@/shared/lib/format';
 import { ConfirmButton } from '../ui/ConfirmButton';
+import { EditDrawer } from '../ui/EditDrawer';
 import { LoadError, Page } from '../ui/Page';
 import { useAccounts, useDeleteAccount, usePatchAccount, type Account } from './api';
 import { AccountForm } from './AccountForm';
@@ -46,9 +47,9 @@ export function AccountsPage() {
         </Table.Tbody>
       </Table>
       {accounts.data?.length === 0 && <Text c="dimmed">No account yet.</Text>}
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add mail account' : 'Change mail account'} position="right" size="lg">
-        {editing !== null && <AccountForm account={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="mail account" size="lg">
+        {(item) => <AccountForm account={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
     </Page>
   );
 }

@@ -1,6 +1,7 @@
-import { Button, Drawer, Group, Table, Text } from '@mantine/core';
+import { Button, Group, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmButton } from '../ui/ConfirmButton';
+import { EditDrawer } from '../ui/EditDrawer';
 import { LoadError, Page } from '../ui/Page';
 import { testSavedSmtpServer, useDeleteSmtpServer, useSmtpServers, type SmtpServer, type SmtpTestResult } from './api';
 import { SmtpServerForm } from './SmtpServerForm';
@@ -45,9 +46,9 @@ export function SmtpServersPage() {
         </Table.Tbody>
       </Table>
       {servers.data?.length === 0 && <Text c="dimmed">No SMTP server yet.</Text>}
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add SMTP server' : 'Change SMTP server'} position="right" size="md">
-        {editing !== null && <SmtpServerForm server={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="SMTP server" size="md">
+        {(item) => <SmtpServerForm server={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
     </Page>
   );
 }

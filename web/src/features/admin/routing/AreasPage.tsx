@@ -1,7 +1,8 @@
-import { Button, Drawer, Group, NumberInput, Select, Stack, Table, TagsInput, TextInput, Switch } from '@mantine/core';
+import { Button, Group, NumberInput, Select, Stack, Table, TagsInput, TextInput, Switch } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { applyApiErrors } from '../ui/apiErrors';
+import { EditDrawer } from '../ui/EditDrawer';
 import { FormError, LoadError, Page } from '../ui/Page';
 import { useAreas, useQueues, useSaveArea, type Area } from './api';
 
@@ -66,9 +67,9 @@ export function AreasPage() {
           ))}
         </Table.Tbody>
       </Table>
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add area' : 'Change area'} position="right">
-        {editing !== null && <AreaForm area={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="area">
+        {(item) => <AreaForm area={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
     </Page>
   );
 }

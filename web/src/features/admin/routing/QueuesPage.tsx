@@ -1,5 +1,6 @@
-import { Button, Code, Drawer, Table } from '@mantine/core';
+import { Button, Code, Table } from '@mantine/core';
 import { useState } from 'react';
+import { EditDrawer } from '../ui/EditDrawer';
 import { LoadError, Page } from '../ui/Page';
 import { useAreas, useQueues, type Queue } from './api';
 import { QueueForm } from './QueueForm';
@@ -26,9 +27,9 @@ export function QueuesPage() {
           ))}
         </Table.Tbody>
       </Table>
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add queue' : 'Change queue'} position="right" size="lg">
-        {editing !== null && <QueueForm queue={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="queue" size="lg">
+        {(item) => <QueueForm queue={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
     </Page>
   );
 }

@@ -1,7 +1,8 @@
-import { Button, Drawer, Group, NumberInput, Select, Stack, Switch, Table, TagsInput, TextInput } from '@mantine/core';
+import { Button, Group, NumberInput, Select, Stack, Switch, Table, TagsInput, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { applyApiErrors } from '../ui/apiErrors';
+import { EditDrawer } from '../ui/EditDrawer';
 import { FormError, LoadError, Page } from '../ui/Page';
 import { useAreas, useSaveTaskType, useTaskTypes, type TaskType } from './api';
 
@@ -60,9 +61,9 @@ export function TaskTypesPage() {
           ))}
         </Table.Tbody>
       </Table>
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add task type' : 'Change task type'} position="right">
-        {editing !== null && <TaskTypeForm taskType={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="task type">
+        {(item) => <TaskTypeForm taskType={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
     </Page>
   );
 }

@@ -1,7 +1,8 @@
-import { Badge, Button, Drawer, Group, Menu, Modal, PasswordInput, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Menu, Modal, PasswordInput, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { saved } from '../ui/notify';
+import { EditDrawer } from '../ui/EditDrawer';
 import { LoadError, Page } from '../ui/Page';
 import { useDeleteUser, useDisableUser, useResetPassword, useUsers, type UserView } from './api';
 import { UserForm } from './UserForm';
@@ -43,9 +44,9 @@ export function UsersPage() {
           ))}
         </Table.Tbody>
       </Table>
-      <Drawer opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add user' : 'Change user'} position="right" size="md">
-        {editing !== null && <UserForm user={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />}
-      </Drawer>
+      <EditDrawer editing={editing} onClose={() => setEditing(null)} noun="user" size="md">
+        {(item) => <UserForm user={item} onDone={() => setEditing(null)} />}
+      </EditDrawer>
       <ResetPassword user={resetFor} onClose={() => setResetFor(null)} />
     </Page>
   );
