@@ -143,7 +143,8 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       const [cur] = await queueDefs(db, request.params.id);
       if (!cur) throw notFound('queue', request.params.id);
       await checkQueue({ ...cur, ...request.body });
-      await db.updateTable('queues').set(queueColumns(request.body)).where('id', '=', cur.id).execute();
+      const columns = queueColumns(request.body);
+      if (Object.keys(columns).length) await db.updateTable('queues').set(columns).where('id', '=', cur.id).execute();
       await kick();
       return (await queueDefs(db, cur.id))[0];
     });
@@ -162,10 +163,13 @@ export function routingConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
     });
     app.patch('/api/v1/routing/task-types/:id', { preHandler: admin, schema: { summary: 'Change a task type', tags: ['routing'], params: idParams, body: taskTypePatch, response: { 200: taskTypeView, ...err } } }, async (request) => {
       const b = request.body;
-      const r = await db.updateTable('task_types').set({ ...(b.name !== undefined ? { name: b.name } : {}), ...(b.wrapUp !== undefined ? { wrap_up_seconds: wrapUpToDb(b.wrapUp) } : {}),
-        ...(b.wrapUpCodes !== undefined ? { wrap_up_codes: JSON.stringify(b.wrapUpCodes) } : {}) })
-        .where('id', '=', request.params.id).executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0) throw notFound('task_type', request.params.id);
+      const changes = { ...(b.name !== undefined ? { name: b.name } : {}), ...(b.wrapUp !== undefined ? { wrap_up_seconds: wrapUpToDb(b.wrapUp) } : {}),
+        ...(b.wrapUpCodes !== undefined ? { wrap_up_codes: JSON.stringify(b.wrapUpCodes) } : {}) };
+      // A body that changes nothing (only fields this route ignores) is a no-op, not an empty UPDATE (found by the API fuzzer).
+      const found = Object.keys(changes).length === 0
+        ? await db.selectFrom('task_types').select('id').where('id', '=', request.params.id).executeTakeFirst() !== undefined
+        : Number((await db.updateTable('task_types').set(changes).where('id', '=', request.params.id).executeTakeFirst()).numUpdatedRows) > 0;
+      if (!found) throw notFound('task_type', request.params.id);
       await kick();
       return toTaskTypeView(await db.selectFrom('task_types').selectAll().where('id', '=', request.params.id).executeTakeFirstOrThrow());
     });
