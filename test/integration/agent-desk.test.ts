@@ -76,6 +76,12 @@ for (const dialect of BACKENDS) {
       const list = (await sue.get('/api/v1/routing/task-types')).json() as Json;
       expect(list.taskTypes).toContainEqual(expect.objectContaining({ id: taskTypeId, wrapUpCodes: ['sold', 'info'] }));
       expect((await alice.patch(`/api/v1/routing/task-types/${taskTypeId}`, { wrapUpCodes: [] })).statusCode).toBe(403);
+      // A patch that changes nothing is a no-op (it was an empty UPDATE and a 500); an unknown id is still a 404.
+      const empty = await admin.patch(`/api/v1/routing/task-types/${taskTypeId}`, {});
+      expect(empty.statusCode).toBe(200);
+      expect(empty.json()).toMatchObject({ id: taskTypeId, wrapUpCodes: ['sold', 'info'] });
+      expect((await admin.patch('/api/v1/routing/task-types/no-such-type', {})).statusCode).toBe(404);
+      expect((await admin.patch(`/api/v1/routing/queues/${otherQueueId}`, {})).statusCode).toBe(200);
     });
 
     it('park frees the capacity unit, up to the area maximum; un-park needs a free unit; the reminder is pushed once', async () => {
