@@ -48,20 +48,34 @@ export const skillBody = z.object({ areaId: z.string().min(1), name: z.string().
 export const skillView = z.object({ id: z.string(), areaId: z.string(), name: z.string(), kind: z.enum(['skill', 'group']) }).describe('Skill');
 
 const relaxation = z.object({ afterSeconds: z.number().int().min(1).max(31_536_000), lowerLevelsBy: z.number().int().min(0).max(8).default(0), drop: z.array(z.string().min(1).max(100)).max(50).default([]) }).strict();
-export const queueBody = z.object({
+const queueFields = {
   name,
-  areaId: z.string().min(1).default('default'),
-  kind: z.enum(['skill', 'no-routing', 'waiting-list']).default('skill'),
-  requirement: z.string().max(2000).default('').describe('e.g. "billing>=5 AND group:swedish"; empty = any agent of the area'),
-  relaxation: z.array(relaxation).max(6).default([]),
-  priorityTier: z.number().int().min(1).max(99).default(1),
-  sortOrder: z.enum(['longest-waiting', 'highest-priority', 'service-level-deadline']).default('highest-priority'),
-  weight: z.number().int().min(1).max(1000).default(1),
-  agentSelection: z.enum(['longest-idle', 'most-skilled', 'least-busy']).default('longest-idle'),
-  sl1Minutes: z.number().int().min(1).max(525_600).default(60),
-  sl2Minutes: z.number().int().min(1).max(525_600).default(240),
+  areaId: z.string().min(1),
+  kind: z.enum(['skill', 'no-routing', 'waiting-list']),
+  requirement: z.string().max(2000).describe('e.g. "billing>=5 AND group:swedish"; empty = any agent of the area'),
+  relaxation: z.array(relaxation).max(6),
+  priorityTier: z.number().int().min(1).max(99),
+  sortOrder: z.enum(['longest-waiting', 'highest-priority', 'service-level-deadline']),
+  weight: z.number().int().min(1).max(1000),
+  agentSelection: z.enum(['longest-idle', 'most-skilled', 'least-busy']),
+  sl1Minutes: z.number().int().min(1).max(525_600),
+  sl2Minutes: z.number().int().min(1).max(525_600),
+};
+export const queueBody = z.object({
+  ...queueFields,
+  areaId: queueFields.areaId.default('default'),
+  kind: queueFields.kind.default('skill'),
+  requirement: queueFields.requirement.default(''),
+  relaxation: queueFields.relaxation.default([]),
+  priorityTier: queueFields.priorityTier.default(1),
+  sortOrder: queueFields.sortOrder.default('highest-priority'),
+  weight: queueFields.weight.default(1),
+  agentSelection: queueFields.agentSelection.default('longest-idle'),
+  sl1Minutes: queueFields.sl1Minutes.default(60),
+  sl2Minutes: queueFields.sl2Minutes.default(240),
 }).strict();
-export const queuePatch = queueBody.partial().strict();
+/** A patch changes only the fields it names: no defaults filled in (a PATCH {} used to move the queue to the default area and reset it). */
+export const queuePatch = z.object(queueFields).partial().strict();
 export const queueDefView = z.object({
   id: z.string(), name: z.string(), areaId: z.string(), kind: z.enum(['skill', 'no-routing', 'waiting-list']), requirement: z.string(),
   relaxation: z.array(z.object({ afterSeconds: z.number(), lowerLevelsBy: z.number(), drop: z.array(z.string()) })),
