@@ -13,6 +13,7 @@ export function headerKey(raw: Buffer): string | null {
   const lines = head.split(/\r?\n/).filter((l) => /^message-id\s*:/i.test(l));
   if (lines.length !== 1) return null;
   const value = lines[0].slice(lines[0].indexOf(':') + 1).trim();
-  const m = /^<([^<>\s()"=?]+@[^<>\s()"=?]+)>$/.exec(value);
+  // Printable ASCII only: a NUL (PostgreSQL text refuses it) or 8-bit bytes leave the key to the parser.
+  const m = /^<([^<>\s()"=?\x00-\x20\x7f-\xff]+@[^<>\s()"=?\x00-\x20\x7f-\xff]+)>$/.exec(value);
   return m ? `mid:${m[1].toLowerCase()}` : null;
 }
