@@ -134,18 +134,8 @@ export function applyEvent(track: ContactTrack | null, e: StatEvent, queues: Rec
     }
     case 'contact.closed': {
       if (!t || t.assignedAt === null) return { track: t, increments: inc };
-      if (str(e.data.unhandledReason)) {
-        // Closed by its agent without handling it (e.g. spam): an unhandled close, not handling time.
-        const counters = { closed_unhandled: 1 };
-        add('queue', t.assignedQueueId, e.at, counters);
-        add('entrance', t.entranceId, e.at, counters);
-        add('task-type', t.taskTypeId ?? NO_TASK_TYPE, e.at, counters);
-        add('agent', t.agentId, e.at, counters);
-        t.assignedAt = null;
-        t.ended = true;
-        return { track: t, increments: inc };
-      }
-      const counters = { handled: 1, handle_ms_sum: Math.max(0, e.at - t.assignedAt) };
+      // Closed by its agent without handling it (e.g. spam): an unhandled close, not handling time.
+      const counters = str(e.data.unhandledReason) ? { closed_unhandled: 1 } : { handled: 1, handle_ms_sum: Math.max(0, e.at - t.assignedAt) };
       add('queue', t.assignedQueueId, e.at, counters);
       add('entrance', t.entranceId, e.at, counters);
       add('task-type', t.taskTypeId ?? NO_TASK_TYPE, e.at, counters);

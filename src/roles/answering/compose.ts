@@ -9,7 +9,7 @@ import {
 import type { EmailAddress } from '../../core/email/types.js';
 import type { Storage } from '../../storage/db.js';
 import { getInboundRaw } from '../../storage/repositories/inbound.js';
-import { uploadsWithContent } from '../../storage/repositories/answers.js';
+import { uploadsWithContent, type DraftContent } from '../../storage/repositories/answers.js';
 import { variableValues, type AnswerContext } from './context.js';
 
 /**
@@ -17,17 +17,7 @@ import { variableValues, type AnswerContext } from './context.js';
  * case tag in the subject, In-Reply-To/References from the case, the quoted thread or the
  * forwarded original (its attachments and inline images included), uploaded attachments.
  */
-export interface AnswerInput {
-  mode: AnswerMode;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject: string;
-  html: string;
-  quote: 'thread' | 'none';
-  attachmentIds: string[];
-}
+export type AnswerInput = Omit<DraftContent, 'templateId'>;
 
 export interface ComposedAnswer {
   raw: Buffer;
