@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../app/deps.js';
-import { LOCKS } from '../../storage/db.js';
 import { checkRecipients, normaliseRecipients } from '../../core/answer/index.js';
 import { ApiError } from '../../web/errors.js';
 import {
@@ -18,7 +17,7 @@ import { composeAnswerFor } from './compose.js';
  * Sending and taking back an agent's answer. The message is composed from current data, then
  * one transaction writes the answer, its outbox row (not before the undo window ends), the
  * Message-ID on the case, the answer.state event, and removes the draft; events are published
- * after commit (pushed events are written under LOCKS.acd: ids in commit order). Undo cancels the outbox row only while it is still pending, and restores the draft.
+ * after commit (pushed events take LOCKS.events in appendEvent: ids in commit order). Undo cancels the outbox row only while it is still pending, and restores the draft.
  *
  * Template variables: every {{variable}} left in the subject, text or signature is filled now.
  * One without a value refuses the send (422 answer.missing_variables, with the list) unless the
@@ -105,7 +104,7 @@ export async function sendAnswer(deps: Deps, ctx: AnswerContext, agent: UserRow,
       await deleteDraft(trx, c.id, agent.id);
     }
     return { row, event: await answerEvent(trx, row, row.state, null, now) };
-  }, LOCKS.acd);
+  });
   await deps.bus.publish('events', event);
   await deps.bus.publish('outbox');
   return row;
@@ -129,7 +128,7 @@ export async function undoAnswer(deps: Deps, agent: UserRow, answerId: string): 
     await trx.deleteFrom('case_messages').where('message_id', '=', normaliseMessageId(a.message_id)).execute();
     const draftRow = await trx.selectFrom('answer_drafts').select(['version', 'updated_at']).where('contact_id', '=', a.contact_id).where('agent_id', '=', a.agent_id).executeTakeFirstOrThrow();
     return { answer: { ...a, state: 'cancelled' as const, reason: 'undone by the agent', updated_at: now }, draft: { content, version: Number(draftRow.version), updatedAt: Number(draftRow.updated_at) }, event };
-  }, LOCKS.acd);
+  });
   await deps.bus.publish('events', out.event);
   return { answer: out.answer, draft: out.draft };
 }

@@ -5,7 +5,6 @@ import { classifySmtpFailure } from '../../core/email/redirect.js';
 import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog, releaseOutboxClaims } from '../../storage/repositories/outbox.js';
 import type { OutboxRow } from '../../storage/schema.js';
 import { startRunner } from '../runner.js';
-import { LOCKS } from '../../storage/db.js';
 import { deliverSentCopy, PermanentDeliveryError, recordReplyOutcome, type DeliveryResult } from './replies.js';
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
@@ -32,7 +31,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       if (result.ok) await markOutboxSent(trx, row.id, now);
       else await markOutboxFailed(trx, row.id, result.error, result.retryAt);
       return recordReplyOutcome(trx, row, result, now);
-    }, row.kind === 'reply' ? LOCKS.acd : undefined); // an answer.state event is pushed: ids in commit order
+    }); // an answer.state event is pushed: appendEvent takes LOCKS.events, so ids follow commit order
     for (const e of events) await deps.bus.publish('events', e);
   };
 
