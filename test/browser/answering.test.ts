@@ -43,6 +43,9 @@ describe('desktop: answering', () => {
     await expect.poll(() => offer.textContent()).toContain(subject);
     await offer.getByRole('button', { name: 'Accept' }).click();
     await page.getByTestId('reader').getByText(subject).first().waitFor();
+    // The reader can show the contact from the offer's data before the accept has landed; the
+    // answer shortcuts (R, Shift+R, F) are live once the contact is ours, i.e. its toolbar shows.
+    await page.getByRole('toolbar', { name: 'Contact actions' }).getByRole('button', { name: 'Forward' }).waitFor();
   }
 
   async function sendAndWaitSent(): Promise<void> {
