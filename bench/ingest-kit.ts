@@ -104,7 +104,8 @@ export async function spawnSwitchyard(roles: string, env: Record<string, string>
     env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stderr!.on('data', (d: Buffer) => { out += String(d); if (out.length > 20_000) out = out.slice(-10_000); });
+  let stderrBytes = 0;
+  child.stderr!.on('data', (d: Buffer) => { stderrBytes += d.length; out += String(d); if (out.length > 20_000) out = out.slice(-10_000); });
   await new Promise<void>((res, rej) => {
     child.stdout!.on('data', (d: Buffer) => { if (String(d).includes('Switchyard is running')) res(); });
     child.once('exit', (code) => rej(new Error(`switchyard --roles ${roles} exited with ${code}: ${out.slice(-2000)}`)));
@@ -120,6 +121,7 @@ export async function spawnSwitchyard(roles: string, env: Record<string, string>
     pid, roles, peakRssMb,
     stop: () => new Promise<void>((res) => {
       peakRssMb();
+      if (stderrBytes > 100_000) console.error(`(${roles} wrote ${stderrBytes} bytes to stderr; last: ${out.slice(-600)})`);
       if (child.exitCode !== null) return res();
       child.once('exit', () => res());
       child.kill('SIGTERM');
