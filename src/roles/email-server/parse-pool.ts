@@ -30,7 +30,9 @@ export function createParsePool(opts: { threads?: number } = {}): ParsePool {
   if (!file || threads === 0) return { run: parseAndAnalyse, threads: 0, close: async () => undefined };
   let sentVersion = -1;
   let configJson = '';
-  const pool = new Piscina({ filename: file, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  // A small young generation per worker: each isolate's default (up to 48 MB of semi-spaces) multiplied by the
+  // threads was most of the email server's resident memory; parsing one mail allocates little that lives long.
+  const pool = new Piscina({ filename: file, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   return {
     threads,
     run: (job) => {
