@@ -66,7 +66,8 @@ export async function decideOnce(deps: Deps, event: AcdEvent): Promise<AcdOutcom
 
 /** After commit: the agent-facing events on the bus, each with its event-log id (the web role pushes them over the WebSocket), and a wake-up for the outbox worker. */
 export async function publishAll(deps: Deps, written: Written): Promise<void> {
-  for (const e of written.pushed) await deps.bus.publish('events', e);
+  if (deps.bus.publishMany && written.pushed.length > 1) await deps.bus.publishMany('events', written.pushed);
+  else for (const e of written.pushed) await deps.bus.publish('events', e);
   if (written.outbox) await deps.bus.publish('outbox');
 }
 

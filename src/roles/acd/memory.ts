@@ -114,11 +114,15 @@ export class AcdLeader {
     });
   }
 
-  /** One group at a time; events arriving meanwhile wait for the next. */
+  /**
+   * One group at a time; events arriving meanwhile wait for the next. A group starts on the next
+   * turn of the event loop, after the requests already received have submitted their events: on
+   * SQLite a commit never yields to the event loop, so without that wait every group would be one event.
+   */
   private kick(): void {
     if (this.draining || this.queue.length === 0) return;
     this.draining = true;
-    void this.serial(() => this.commitGroup()).finally(() => { this.draining = false; this.kick(); });
+    setImmediate(() => { void this.serial(() => this.commitGroup()).finally(() => { this.draining = false; this.kick(); }); });
   }
 
   private async commitGroup(): Promise<void> {
