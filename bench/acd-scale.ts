@@ -8,7 +8,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { AcdLeader } from '../src/roles/acd/memory.js';
 import { tryLead } from '../src/roles/acd/leader.js';
 import { newContactRecord } from '../src/roles/acd/snapshot.js';
-import { benchConfig, freshPgDatabase, percentile, table } from './lib.js';
+import { benchConfig, forceGc, freshPgDatabase, percentile, table } from './lib.js';
 import { rng } from './acd-model.js';
 import { insertArrival, seedScaleCentre } from './acd-scale-seed.js';
 
@@ -67,7 +67,7 @@ async function onBackend(databaseUrl: string | null): Promise<ScaleFigures> {
   const deps = { config: { ...config, offerTimeoutSeconds: 3600 }, storage, clock: Date.now, bus: createLocalBus(), metrics: createMetrics(), logger: createLogger('warn', 'bench') } as unknown as Deps;
   try {
     const centre = await seedScaleCentre(storage, { agents: AGENTS, contacts: CONTACTS, queues: QUEUES, skills: SKILLS, seed: 42 });
-    global.gc?.();
+    forceGc();
     const heap0 = heapMb();
     // Takeover: the lease, the load, the first decision (index build + initial matching, committed).
     const leader = new AcdLeader(deps, 'bench-scale');
@@ -77,7 +77,7 @@ async function onBackend(databaseUrl: string | null): Promise<ScaleFigures> {
     await leader.load();
     const first = await leader.apply(deps, { type: 'tick' });
     const takeoverMs = performance.now() - t0;
-    global.gc?.();
+    forceGc();
     const heap = heapMb() - heap0;
     const firstAssignments = first.ok ? first.effects.filter((e) => e.type === 'contact.assigned').length : 0;
     const assigned = Object.values(leader.snapshot()!.contacts).filter((c) => c.status === 'assigned').map((c) => ({ id: c.id, agentId: c.agentId! }));
