@@ -196,6 +196,27 @@ for (const dialect of BACKENDS) {
       expect(JSON.parse(ob.envelope_to)).toEqual([customer.address, colleague.address]);
     });
 
+    it('Bcc reaches its recipient, stays out of the sent headers, and shows in the Sent folder copy', async () => {
+      const blind = freshMailbox('blind');
+      const c = await contactFrom(plain('Blind copy please').raw);
+      const o = (await alice.get(`/api/v1/contacts/${c.id}/answer-options`)).json() as Json;
+      const subject = o.defaults.reply.subject as string;
+      const r = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], cc: [], bcc: [blind.address], subject, html: '<p>Quietly</p>', quote: 'none' });
+      expect(r.statusCode).toBe(201);
+      const a = (r.json() as Json).answer;
+      expect(a.bcc).toEqual([blind.address]);
+      await waitState(a.id, 'sent');
+      const atCustomer = await waitForMail(customer, subject);
+      const atBlind = await waitForMail(blind, subject);
+      expect(atBlind.messageId).toBe(a.messageId);
+      expect(atCustomer.headers.has('bcc')).toBe(false);
+      expect(atBlind.headers.has('bcc')).toBe(false);
+      const copy = await waitForMail(support, subject, 'Sent');
+      expect(copy.messageId).toBe(a.messageId);
+      expect((copy.bcc && !Array.isArray(copy.bcc) ? copy.bcc.value : []).map((x) => x.address)).toEqual([blind.address]);
+      expect(copy.text).toContain('Quietly');
+    });
+
     it('forwards with the original attachment and its cid: image, plus an upload; refuses an upload over the limit', async () => {
       const id = `<fw${++seq}.${Date.now()}@customer.example>`;
       const c = await contactFrom(Buffer.from([
