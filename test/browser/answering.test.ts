@@ -115,7 +115,7 @@ describe('desktop: answering', () => {
     await composer().waitFor();
     await expect.poll(() => composer().getByRole('radio', { name: 'Reply all' }).isChecked()).toBe(true);
     // Keyboard first: the text has the focus as soon as the composer opens.
-    await expect.poll(() => editor().evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    await expect.poll(() => editor().evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
     await page.keyboard.type('Answering all of you.');
     await composer().getByLabel('Bcc').fill(blind.address);
     await page.keyboard.press('Enter');
@@ -139,7 +139,7 @@ describe('desktop: answering', () => {
     await page.keyboard.press('F');
     await composer().waitFor();
     // A forward starts in its empty To field.
-    await expect.poll(() => composer().getByLabel('To').evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => composer().getByLabel('To').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type(colleague.address);
     await page.keyboard.press('Enter');
     const chooser = page.waitForEvent('filechooser');

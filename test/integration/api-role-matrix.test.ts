@@ -41,6 +41,8 @@ const MATRIX: Array<[string, string, Access]> = [
   ['GET', '/api/v1/queues/nobody/thresholds', 'read'],
   ['PUT', '/api/v1/queues/nobody/thresholds', 'change'],
   ['GET', '/api/v1/statistics', 'read'],
+  ['GET', '/api/v1/agents/me/image-senders', 'everyone'],
+  ['PUT', '/api/v1/agents/me/image-senders', 'everyone'],
 ];
 
 const allowed = (access: Access, who: Who): boolean =>
