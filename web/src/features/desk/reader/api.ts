@@ -22,6 +22,12 @@ export function useSetImageSender() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (body: { sender: string; always: boolean }) => (await ok(api.PUT('/api/v1/agents/me/image-senders', { body }))).senders,
+    // The box follows the click at once; the server's answer (or a failure) settles it.
+    onMutate: ({ sender, always }) => client.setQueryData<string[]>(IMAGE_SENDERS_KEY, (old = []) => {
+      const key = sender.toLowerCase();
+      return always ? [...new Set([...old, key])] : old.filter((s) => s !== key);
+    }),
     onSuccess: (senders) => client.setQueryData(IMAGE_SENDERS_KEY, senders),
+    onError: () => client.invalidateQueries({ queryKey: IMAGE_SENDERS_KEY }),
   });
 }
