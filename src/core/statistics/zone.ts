@@ -6,6 +6,8 @@
  */
 export type ReportInterval = '15m' | 'hour' | 'day' | 'month';
 
+const DAY = 86_400_000;
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -36,15 +38,17 @@ export function zoneOffset(at: number, timeZone: string): number {
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
 }
 
-/** The instant of a local wall time (month 1-12; days and months may overflow, as in Date.UTC). In a gap, the time after it. */
+/**
+ * The instant of a local wall time (month 1-12; days and months may overflow, as in Date.UTC).
+ * A wall time that happens twice (clocks going back) is its first instant; one that never
+ * happens (in the spring gap) is the instant the gap ends plus the same distance, as clocks read.
+ */
 export function localToInstant(timeZone: string, year: number, month: number, day: number, hour = 0, minute = 0): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const first = wall - zoneOffset(wall, timeZone);
-  const second = wall - zoneOffset(first, timeZone);
-  if (first === second) return first;
-  // Two candidates: the wall time exists at the one that maps back to it; in a gap, neither does: take the later.
-  const back = (t: number) => t + zoneOffset(t, timeZone) === wall;
-  return back(second) ? second : back(first) ? first : Math.max(first, second);
+  const before = wall - zoneOffset(wall - DAY, timeZone);
+  const after = wall - zoneOffset(wall + DAY, timeZone);
+  const real = [before, after].filter((t) => t + zoneOffset(t, timeZone) === wall);
+  return real.length > 0 ? Math.min(...real) : before;
 }
 
 /** Local midnight of a date "YYYY-MM-DD" in the zone. */
