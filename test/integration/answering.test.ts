@@ -32,6 +32,7 @@ for (const dialect of BACKENDS) {
     let support: { address: string; password: string };
     let customer: { address: string; password: string };
     let colleague: { address: string; password: string };
+    let blind: { address: string; password: string };
     let accountId: string; let entranceId: string;
     const sales = `sales-${dialect}@example.test`;
 
@@ -44,6 +45,7 @@ for (const dialect of BACKENDS) {
       support = freshMailbox('support');
       customer = freshMailbox('customer');
       colleague = freshMailbox('colleague');
+      blind = freshMailbox('blind'); // made early: Postfix's recipient table takes a moment to know a new mailbox
       const now = Date.now();
       const smtp = await createSmtpServer(deps.storage.db, { name: 'postfix', host: MAIL.host, port: MAIL.smtpPort, security: 'none', auth: null }, now);
       if (!smtp.ok) throw new Error(smtp.message);
@@ -197,7 +199,6 @@ for (const dialect of BACKENDS) {
     });
 
     it('Bcc reaches its recipient, stays out of the sent headers, and shows in the Sent folder copy', async () => {
-      const blind = freshMailbox('blind');
       const c = await contactFrom(plain('Blind copy please').raw);
       const o = (await alice.get(`/api/v1/contacts/${c.id}/answer-options`)).json() as Json;
       const subject = o.defaults.reply.subject as string;
