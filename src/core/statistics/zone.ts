@@ -26,6 +26,10 @@ export function canonicalTimeZone(name: string): string | null {
 interface LocalParts { year: number; month: number; day: number; hour: number; minute: number; second: number }
 
 export function localParts(at: number, timeZone: string): LocalParts {
+  if (timeZone === 'UTC') {
+    const d = new Date(at);
+    return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+  }
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour! % 24, minute: p.minute!, second: p.second! };
@@ -33,6 +37,7 @@ export function localParts(at: number, timeZone: string): LocalParts {
 
 /** The zone's offset from UTC at an instant, in ms (local = UTC + offset). */
 export function zoneOffset(at: number, timeZone: string): number {
+  if (timeZone === 'UTC') return 0;
   const t = Math.floor(at / 1000) * 1000;
   const p = localParts(t, timeZone);
   return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
