@@ -76,21 +76,12 @@ export function toIso639_3(code: string): string {
 
 /** franc looks at the first 2,048 characters; the sample is cut from at most this much text. */
 const SAMPLE_SOURCE_CHARS = 16_384;
+/** franc's own cut (it reads no further than this many characters of a sample). */
+export const FRANC_MAX_CHARS = 2048;
 
-/**
- * Text that says something about the writer's language: quoted lines
- * ("> ..."), the signature, URLs, addresses and numbers removed, white space
- * collapsed.
- */
-export function languageSample(text: string): string {
-  const lines: string[] = [];
-  for (const line of text.slice(0, SAMPLE_SOURCE_CHARS).split(/\r\n|\r|\n/)) {
-    if (line === '-- ' || line === '--') break; // signature separator
-    if (/^\s*>/.test(line)) continue;
-    lines.push(line);
-  }
-  return lines
-    .join(' ')
+/** One line's contribution to the sample: URLs, addresses and numbers removed, white space collapsed. */
+function cleanLine(line: string): string {
+  return line
     // Matches start only at the beginning of a word: \S+@ tried at every position of a long
     // run without '@' was quadratic (a fuzzed 124 KB line took 50 s).
     .replace(/\b(?:https?|ftp):\/\/\S+/gi, ' ')
@@ -101,13 +92,36 @@ export function languageSample(text: string): string {
     .trim();
 }
 
+/**
+ * Text that says something about the writer's language: quoted lines
+ * ("> ..."), the signature, URLs, addresses and numbers removed, white space
+ * collapsed. With `maxChars` the cleaning stops once the sample is longer:
+ * the result is then a prefix of the whole sample at least that long (every
+ * step is line by line, so its first `maxChars` characters are the same).
+ */
+export function languageSample(text: string, maxChars = Infinity): string {
+  const parts: string[] = [];
+  let length = -1;
+  for (const line of text.slice(0, SAMPLE_SOURCE_CHARS).split(/\r\n|\r|\n/)) {
+    if (line === '-- ' || line === '--') break; // signature separator
+    if (/^\s*>/.test(line)) continue;
+    const part = cleanLine(line);
+    if (!part) continue;
+    parts.push(part);
+    length += part.length + 1;
+    if (length > maxChars) break;
+  }
+  return parts.join(' ');
+}
+
 export function detectLanguage(text: string, options: DetectLanguageOptions = {}): LanguageResult {
   const override = options.categoryLanguage;
   if (override && override.language) {
     return { language: override.language.toLowerCase(), source: 'category', confidence: 1, ...(override.category ? { category: override.category } : {}) };
   }
   const minLength = options.minLength ?? 40;
-  const sample = languageSample(text);
+  // franc reads only the first FRANC_MAX_CHARS characters of the sample: clean no more text than that needs.
+  const sample = languageSample(text, Math.max(FRANC_MAX_CHARS, minLength));
   if (sample.length < minLength) return { language: 'unknown', source: 'too-short' };
   const only = options.only === 'all' ? undefined : (options.only ?? DEFAULT_CANDIDATES).map(toIso639_3);
   const ranked = francAll(sample, { minLength: 1, ...(only ? { only } : {}) });
