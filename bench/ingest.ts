@@ -9,6 +9,7 @@ import { startAccountServer } from '../src/roles/account-server/index.js';
 import { countContacts } from '../src/storage/repositories/contacts.js';
 import { updateAccount } from '../src/storage/repositories/accounts.js';
 import type { Deps } from '../src/app/deps.js';
+import { leaderFor } from '../src/roles/acd/memory.js';
 
 /**
  * Ingest: N × ~10 KB customer messages in one Dovecot mailbox drained into queued contacts, with
@@ -66,6 +67,8 @@ async function drainSqlite(user: string, pass: string, sinkPort: number, since: 
     const stopAccounts = await startAccountServer(deps);
     try {
       const secs = await waitForContacts(deps, N, t0);
+      const leader = leaderFor(deps.storage);
+      if (leader) console.error(`ingest: the leader decided ${leader.grouped} events in ${leader.commits} group commits`);
       return { secs, answers: await answersQueued(deps) };
     } finally { await stopAccounts(); }
   } finally { await running.stop(); }
