@@ -64,9 +64,15 @@ async function drainSqlite(user: string, pass: string, sinkPort: number, since: 
     const r = await imapAccount(deps, user, pass, sinkPort, since);
     await configureRealistic(deps, r.entranceId);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     const stopAccounts = await startAccountServer(deps);
     try {
       const secs = await waitForContacts(deps, N, t0);
+      // Less dependent on the machine's load than messages/s: CPU time per message (all threads), and the main thread's busy time.
+      const cpu = process.cpuUsage(cpu0);
+      const busy = performance.eventLoopUtilization(elu0).active;
+      console.error(`ingest (SQLite): CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms a message (all threads), main thread busy ${(busy / N).toFixed(2)} ms a message`);
       const leader = leaderFor(deps.storage);
       if (leader) console.error(`ingest: the leader decided ${leader.grouped} events in ${leader.commits} group commits`);
       return { secs, answers: await answersQueued(deps) };
