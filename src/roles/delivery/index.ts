@@ -1,8 +1,10 @@
 import type { Deps, StopRole } from '../../app/deps.js';
+import { join } from 'node:path';
+import { journalKey, openSentJournal } from '../../adapters/fs/sent-journal.js';
 import { createMailSender, type MailSender } from '../../adapters/smtp-out/sender.js';
 import { backoffDelay } from '../../core/backoff.js';
 import { classifySmtpFailure } from '../../core/email/redirect.js';
-import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog, releaseOutboxClaims } from '../../storage/repositories/outbox.js';
+import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog, releaseOutboxClaims, SENT_BEFORE_RESTART } from '../../storage/repositories/outbox.js';
 import type { OutboxRow } from '../../storage/schema.js';
 import { startRunner } from '../runner.js';
 import { deliverSentCopy, PermanentDeliveryError, recordReplyOutcome, type DeliveryResult } from './replies.js';
@@ -14,6 +16,11 @@ export const MAX_DELIVERY_ATTEMPTS = 10;
  * automatic answers and replies. Each row is claimed with a lease (several workers are
  * safe), sent through its account's SMTP server, and retried with back-off on temporary
  * failures. A permanent failure, or too many attempts, marks the row failed with the reason.
+ *
+ * A row is 'sending' (claimed, committed) before its SMTP transaction, and noted in the sent
+ * journal the moment the relay answers 250, before the commit that marks it sent: a process
+ * killed in between finds the note when it starts again (or a worker sharing the data
+ * directory finds it when the lease expires) and records the row sent without sending again.
  */
 export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender?: MailSender } = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'delivery' });
@@ -25,17 +32,37 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
     : null);
 
   /** The outbox row's outcome and, for an agent's answer, its state and event: one transaction; events published after commit. */
-  const finish = async (row: OutboxRow, result: DeliveryResult): Promise<void> => {
+  const journal = openSentJournal(join(deps.config.dataDir, 'sent-journal'), deps.config.instanceId);
+  const finish = async (row: OutboxRow, result: DeliveryResult, note?: string): Promise<void> => {
     const now = deps.clock();
     const events = await deps.storage.transaction(async (trx) => {
-      if (result.ok) await markOutboxSent(trx, row.id, now);
+      if (result.ok) await markOutboxSent(trx, row.id, now, note);
       else await markOutboxFailed(trx, row.id, result.error, result.retryAt);
       return recordReplyOutcome(trx, row, result, now);
     }); // an answer.state event is pushed: appendEvent takes LOCKS.events, so ids follow commit order
+    journal.settle(journalKey(row));
     for (const e of events) await deps.bus.publish('events', e);
   };
 
+  /** A sent row's outcome, committed; kept trying while the database is away (a restart takes seconds). */
+  const finishSent = async (row: OutboxRow, note?: string): Promise<void> => {
+    for (let i = 0; ; i++) {
+      try { await finish(row, { ok: true }, note); return; } catch (err) {
+        if (i >= 60) throw err;
+        log.warn({ err, outboxId: row.id }, 'could not record a sent outbox message yet; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+
   const deliver = async (row: OutboxRow): Promise<void> => {
+    // claimed before (attempts counts claims): the earlier attempt may have ended between the 250 and its commit
+    if (row.attempts > 1 && journal.has(journalKey(row))) {
+      await finishSent(row, SENT_BEFORE_RESTART);
+      deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent_before_restart' });
+      log.warn({ outboxId: row.id, kind: row.kind }, 'outbox message was sent before a restart (sent journal): recorded as sent, not sent again');
+      return;
+    }
     let via: string;
     try {
       ({ via } = row.kind === 'sent_copy'
@@ -51,20 +78,23 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       log.warn({ outboxId: row.id, error: text, retryAt }, retryAt === null ? 'outbox message failed for good' : 'outbox message will be retried');
       return;
     }
+    // The mail has left: noted at once (no await since the 250), so a kill before the commit does not send it twice.
+    journal.record(journalKey(row));
     // Outside the catch: a problem recording the success must never be taken for a failed send (and retried).
-    // The mail has left: keep trying to record it while the database is away (a restart takes seconds),
-    // or another worker would send it again once the claim expires.
-    for (let i = 0; ; i++) {
-      try { await finish(row, { ok: true }); break; } catch (err) {
-        if (i >= 60) throw err;
-        log.warn({ err, outboxId: row.id }, 'could not record a sent outbox message yet; retrying');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
+    await finishSent(row);
     deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent' });
     log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
   };
 
+  // Rows this instance noted as sent in an earlier life and never committed: recorded sent now.
+  for (const key of journal.unsettled()) {
+    const row = await deps.storage.db.selectFrom('outbox').selectAll().where('id', '=', Number(key.split('@')[0])).executeTakeFirst();
+    if (row && journalKey(row) === key && ['pending', 'sending'].includes(row.status)) {
+      await finishSent(row, SENT_BEFORE_RESTART);
+      deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent_before_restart' });
+      log.warn({ outboxId: row.id, kind: row.kind }, 'outbox message was sent before a restart (sent journal): recorded as sent, not sent again');
+    } else journal.settle(key);
+  }
   // A restart under the same instance id (SWITCHYARD_INSTANCE_ID) takes back what it held when it
   // was killed at once, rather than after the 2-minute lease.
   const released = await releaseOutboxClaims(deps.storage.db, deps.config.instanceId, deps.clock());
@@ -84,5 +114,6 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   return async () => {
     await runner.stop();
     sender.close();
+    journal.close();
   };
 }

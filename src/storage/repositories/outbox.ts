@@ -51,8 +51,12 @@ export async function releaseOutboxClaims(db: Kysely<Database>, worker: string, 
   return rows.length;
 }
 
-export async function markOutboxSent(db: Kysely<Database>, id: number, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, last_error: null, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
+/** The note on a row recorded as sent from the sent journal, without a second send (kept for operators and the chaos proof). */
+export const SENT_BEFORE_RESTART = 'sent before a restart (the relay had answered 250; the sent journal kept it): recorded without sending again';
+
+/** `note`: why a sent row carries a remark (SENT_BEFORE_RESTART); otherwise its last error is cleared. */
+export async function markOutboxSent(db: Kysely<Database>, id: number, now: number, note?: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, last_error: note ?? null, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
 }
 
 export async function markOutboxFailed(db: Kysely<Database>, id: number, error: string, retryAt: number | null): Promise<void> {
