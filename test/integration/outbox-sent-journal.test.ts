@@ -68,6 +68,34 @@ for (const dialect of BACKENDS) {
       } finally { await stop(); }
     });
 
+    it('a run that fails part-way (the database away while recording) gives back the rest of its batch at once, not after the lease', async () => {
+      const ids: number[] = [];
+      for (const to of ['first@example.org', 'second@example.org']) {
+        ids.push(await enqueueOutbox(deps.storage.db, { kind: 'redirect', contactId: null, accountId: null, envelopeFrom: 'support@example.test', envelopeTo: [to], raw: Buffer.from('Subject: z\r\n\r\nz\r\n') }, Date.now()));
+      }
+      // the first send fails for a moment and recording that failure finds the database away
+      let failedOnce = false;
+      let dbAway = false;
+      const flaky: MailSender = {
+        async send(_s, env, _raw, name) {
+          if (env.to[0] === 'first@example.org' && !failedOnce) { failedOnce = true; dbAway = true; throw Object.assign(new Error('try later'), { responseCode: 451 }); }
+          sends.push(name);
+          return { via: 'test' };
+        },
+        close() {},
+      };
+      const storage = { ...deps.storage, transaction: ((fn, lockKey) => {
+        if (dbAway) { dbAway = false; return Promise.reject(new Error('connection terminated')); }
+        return deps.storage.transaction(fn, lockKey);
+      }) as typeof deps.storage.transaction };
+      sends.length = 0;
+      const stop = await startDelivery({ ...deps, storage }, { sweepMs: 100, sender: flaky });
+      try {
+        await waitFor(async () => (await statusOf(ids[1])).status === 'sent', 10_000, 'the second row sent well before its 2-minute lease');
+        expect(sends).toContain(`${ids[1]}-redirect`);
+      } finally { await stop(); }
+    });
+
     it('an ordinary send leaves no note behind once the row is committed sent', async () => {
       const id = await enqueueOutbox(deps.storage.db, { kind: 'redirect', contactId: null, accountId: null, envelopeFrom: 'support@example.test', envelopeTo: ['a@example.org'], raw: Buffer.from('Subject: y\r\n\r\ny\r\n') }, Date.now());
       sends.length = 0;

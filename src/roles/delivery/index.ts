@@ -100,11 +100,22 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   const released = await releaseOutboxClaims(deps.storage.db, deps.config.instanceId, deps.clock());
   if (released > 0) log.warn({ released }, 'outbox rows claimed before a restart are claimable again');
 
+  // A run that failed part-way (the database went away) leaves the rest of its batch claimed:
+  // the next run takes them back at once rather than after the lease (runs never overlap, and the
+  // sent journal keeps a row that did leave from going twice).
+  let batchAbandoned = false;
   const runner = startRunner(async (stopped) => {
+    if (batchAbandoned) {
+      const back = await releaseOutboxClaims(deps.storage.db, deps.config.instanceId, deps.clock());
+      batchAbandoned = false;
+      if (back > 0) log.warn({ released: back }, 'outbox rows left claimed by a failed run are claimable again');
+    }
     while (!stopped()) {
       const batch = await claimOutbox(deps.storage, deps.config.instanceId, 20, deps.clock(), 2 * 60_000);
       if (batch.length === 0) break;
-      for (const row of batch) await deliver(row);
+      try {
+        for (const row of batch) await deliver(row);
+      } catch (err) { batchAbandoned = true; throw err; }
     }
     deps.metrics.outboxBacklog.set(await outboxBacklog(deps.storage.db));
     // Sleep until the next retry is due (a hint or the sweep may come earlier).
