@@ -93,6 +93,7 @@ for (const dialect of BACKENDS) {
       try {
         await waitFor(async () => (await statusOf(ids[1])).status === 'sent', 10_000, 'the second row sent well before its 2-minute lease');
         expect(sends).toContain(`${ids[1]}-redirect`);
+        await waitFor(async () => (await statusOf(ids[0])).status === 'sent', 10_000, 'the first row sent on its retry');
       } finally { await stop(); }
     });
 

@@ -10,6 +10,22 @@ import { startRunner } from '../runner.js';
 import { deliverSentCopy, PermanentDeliveryError, recordReplyOutcome, type DeliveryResult } from './replies.js';
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
+/** Rows of a batch in flight at once: the SMTP transport keeps up to 3 connections per server. */
+const SENDS_AT_ONCE = 3;
+
+/** A claimed batch, a few rows at a time; after a failure no further row is started; all settle, then the first failure is thrown. */
+async function deliverAll(rows: OutboxRow[], deliver: (row: OutboxRow) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | null = null;
+  const lane = async () => {
+    while (next < rows.length && !failure) {
+      const row = rows[next++];
+      try { await deliver(row); } catch (err) { failure ??= { err }; }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SENDS_AT_ONCE, rows.length) }, lane));
+  if (failure) throw (failure as { err: unknown }).err;
+}
 
 /**
  * Delivers the transactional outbox: redirects to external-client agents, and later
@@ -114,7 +130,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       const batch = await claimOutbox(deps.storage, deps.config.instanceId, 20, deps.clock(), 2 * 60_000);
       if (batch.length === 0) break;
       try {
-        for (const row of batch) await deliver(row);
+        await deliverAll(batch, deliver);
       } catch (err) { batchAbandoned = true; throw err; }
     }
     deps.metrics.outboxBacklog.set(await outboxBacklog(deps.storage.db));
