@@ -155,6 +155,7 @@ describe('desktop: answering', () => {
     await expect.poll(() => page.getByTestId('draft-status').textContent()).toContain('Draft saved');
     await page.reload();
     await page.getByTestId('reader').waitFor();
+    await page.getByRole('toolbar', { name: 'Contact actions' }).getByRole('button', { name: 'Reply', exact: true }).waitFor();
     await page.keyboard.press('R');
     await expect.poll(() => editor().textContent()).toContain('A draft that survives.');
 

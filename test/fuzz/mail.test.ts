@@ -52,8 +52,8 @@ type Outcome = { kind: 'contact' } | { kind: 'quarantine'; reason: string };
 
 /** What the email server does with a message before storage: parse, or quarantine with the reason; analyse; sanitize the HTML. */
 async function throughAnalysis(raw: Buffer): Promise<Outcome> {
-  // The production deadline is 30 s; mailparser never settles on some truncated structures (counted below).
-  const parsed = await parseEmail(raw, { deadlineMs: 5_000 });
+  // The production limits: mailparser never settles on some malformed structures; such a parse is given up (counted below).
+  const parsed = await parseEmail(raw);
   if (!parsed.ok) return { kind: 'quarantine', reason: `${parsed.code}: ${parsed.reason}` };
   const email = storable(parsed.email);
   dedupeKey(email, raw);
@@ -85,7 +85,7 @@ describe.skipIf(!entries)('mail fuzzing', () => {
         const out = await throughAnalysis(m.raw);
         count[out.kind]++;
         if (out.kind === 'quarantine' && !out.reason.trim()) noReason.push(i);
-        if (out.kind === 'quarantine' && /did not finish/.test(out.reason)) deadlineHits.push(i);
+        if (out.kind === 'quarantine' && /stopped making progress|did not finish/.test(out.reason)) deadlineHits.push(i);
       } catch (err) {
         crashes.push(`message ${i} (${entries![m.source].path}; ${m.mutations.join(', ')}): ${err instanceof Error ? err.stack?.split('\n').slice(0, 3).join(' | ') : String(err)} — replay: ${replay} SWITCHYARD_FUZZ_ONLY=${i}`);
       }

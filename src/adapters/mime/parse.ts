@@ -82,21 +82,44 @@ export function normaliseLineEndings(raw: Buffer): Buffer {
 }
 
 /**
- * mailparser never settles on some truncated input (a 97-byte top-level message/rfc822 found by
- * the mail fuzzer): without a deadline one such mail would stall the email server for ever.
+ * mailparser never settles on some malformed input (an inline message/rfc822 part without content,
+ * found by the mail fuzzer; upstream knows the class as "MailParser blocks forever"): without a
+ * limit one such mail would stall the email server for ever. Parsing an in-memory buffer never
+ * waits for I/O, so a parse that leaves this thread's event loop idle for a whole window is stuck,
+ * and is given up after one window (a quarantine reason, at once). A parse that keeps the thread
+ * busy, however slowly (a huge message on a starved CPU), goes on up to the hard deadline.
  */
 export const PARSE_DEADLINE_MS = 30_000;
+export const PARSE_STALL_WINDOW_MS = 250;
+/** Below this share of busy time in a window, the thread did nothing but wait. */
+const IDLE_UTILIZATION = 0.02;
 
-export async function parseEmail(input: Buffer, opts: { deadlineMs?: number } = {}): Promise<ParseResult> {
+export async function parseEmail(input: Buffer, opts: { deadlineMs?: number; stallWindowMs?: number } = {}): Promise<ParseResult> {
   const deadlineMs = opts.deadlineMs ?? PARSE_DEADLINE_MS;
+  const windowMs = opts.stallWindowMs ?? PARSE_STALL_WINDOW_MS;
   const raw = normaliseLineEndings(input);
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`the MIME parser did not finish within ${deadlineMs / 1000} s (malformed structure)`)), deadlineMs);
+  const started = Date.now();
+  const stuck = new Promise<never>((_resolve, reject) => {
+    let last = performance.eventLoopUtilization();
+    const check = () => {
+      const now = performance.eventLoopUtilization();
+      const window = performance.eventLoopUtilization(now, last);
+      last = now;
+      if (window.utilization < IDLE_UTILIZATION) {
+        reject(new Error(`the MIME parser stopped making progress after ${Date.now() - started} ms (malformed structure)`));
+      } else if (Date.now() - started >= deadlineMs) {
+        reject(new Error(`the MIME parser did not finish within ${deadlineMs / 1000} s (malformed structure)`));
+      } else {
+        timer = setTimeout(check, windowMs);
+        timer.unref();
+      }
+    };
+    timer = setTimeout(check, Math.min(windowMs, deadlineMs));
     timer.unref();
   });
   try {
-    const parsed = await Promise.race([simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 }), deadline]);
+    const parsed = await Promise.race([simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 }), stuck]);
     return { ok: true, email: toParsedEmail(parsed, input.length), parsed };
   } catch (err) {
     return { ok: false, code: 'mime.unparseable', reason: err instanceof Error ? err.message : String(err) };
