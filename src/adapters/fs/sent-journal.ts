@@ -11,8 +11,10 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private.js';
  * the process being killed (the kernel keeps it; a power loss may not — no fsync, by choice).
  * What stays open is the moment between the relay sending its 250 and this process reading it.
  *
- * One file per instance id under the data directory; an entry is settled (removed) once the
- * row's outcome is committed, so a file holds at most the few rows whose commit is pending.
+ * One file per instance id under the data directory, append-only while notes are open: it is
+ * emptied when every note in it is settled (the row's outcome committed), never rewritten with a
+ * note still open, so a kill at any point keeps every open note. A settled note still in the file
+ * is harmless: its row is committed sent and never taken again.
  * Workers sharing the data directory can read each other's notes (a row whose lease expired).
  */
 export interface SentJournal {
@@ -39,18 +41,13 @@ export function openSentJournal(dir: string, instanceId: string): SentJournal {
   const file = join(dir, `${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
   const open = new Set(readKeys(file));
   const fd = openSync(file, 'a', PRIVATE_FILE_MODE);
-  const rewrite = () => {
-    ftruncateSync(fd, 0);
-    if (open.size) writeSync(fd, [...open].map((k) => `${k}\n`).join(''));
-  };
-  rewrite();
   return {
     record(key) {
       writeSync(fd, `${key}\n`);
       open.add(key);
     },
     settle(key) {
-      if (open.delete(key)) rewrite();
+      if (open.delete(key) && open.size === 0) ftruncateSync(fd, 0);
     },
     has(key) {
       if (open.has(key)) return true;
