@@ -105,7 +105,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     o.log(`[${tag}] load: ${o.mails} mails over ~${Math.round(window * 0.8)} s; ${o.kills} kills; outages of ${o.outageSeconds} s`);
     const agentsDone = runAgents(api, agents, () => stopAgents, true);
     const injection = injectMail({
-      host, port: ports.smtp, to: support.address, count: o.mails, perSecond: o.mails / (window * 0.8), concurrency: 4, run: tag,
+      host, port: ports.smtp, to: support.address, count: o.mails, perSecond: o.mails / (window * 0.8), concurrency: 8, run: tag,
       customer: (i) => customers[i % CUSTOMERS].address.replace('@', `+m${i}@`), stopped: () => Date.now() - t0 > 600_000,
     });
 
@@ -127,16 +127,18 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       for (let k = 0; k < o.kills; k++) {
         await at(2 + ((window - 4) * k) / Math.max(1, o.kills - 1));
         let member = '';
+        let midBatch = false;
         for (;;) {
           if (eligible() < 0) await accountWindow;
           member = owed[eligible()];
           // a victim that is up and working (killing a process still starting proves little), kills apart
           await cluster.ready(120_000, [member]).catch(() => undefined);
           await pause(Math.max(0, lastKill + MIN_KILL_GAP_MS - Date.now()));
-          if (owed[eligible()] === member) break; // the account window may have opened meanwhile
+          midBatch = await db((st) => busyWith(st, member)).catch(() => false);
+          // the account window may have opened meanwhile; from this check to the kill there is no await
+          if (owed[eligible()] === member) break;
         }
         owed.splice(owed.indexOf(member), 1);
-        const midBatch = await db((st) => busyWith(st, member)).catch(() => false);
         lastKill = Date.now();
         killInFlight = cluster.kill(member);
         await killInFlight;
