@@ -47,8 +47,8 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       .where('accounts.id', '=', accountId).executeTakeFirst() ?? null
     : null);
 
-  /** The outbox row's outcome and, for an agent's answer, its state and event: one transaction; events published after commit. */
   const journal = openSentJournal(join(deps.config.dataDir, 'sent-journal'), deps.config.instanceId);
+  /** The outbox row's outcome and, for an agent's answer, its state and event: one transaction; events published after commit. */
   const finish = async (row: OutboxRow, result: DeliveryResult, note?: string): Promise<void> => {
     const now = deps.clock();
     const events = await deps.storage.transaction(async (trx) => {
