@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadConfig, type Config } from '../src/config/config.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -61,4 +63,16 @@ export function sampleMessage(i: number, to: string, size = 10_240): Buffer {
   let body = '';
   while (head.length + body.length < size) body += line;
   return Buffer.from(head + body.slice(0, size - head.length));
+}
+
+/**
+ * A full garbage collection, also when node was started without --expose-gc (heap figures taken
+ * without one are whatever the collector happened to leave: they can even come out negative).
+ */
+export function forceGc(): void {
+  if (!globalThis.gc) {
+    v8.setFlagsFromString('--expose-gc');
+    globalThis.gc = runInNewContext('gc') as typeof globalThis.gc;
+  }
+  void globalThis.gc!();
 }

@@ -25,6 +25,8 @@ const envSchema = z.object({
   SWITCHYARD_COOKIE_SECURE: z.enum(['0', '1']).default('0'),
   SWITCHYARD_ACD_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   SWITCHYARD_UNDO_SEND_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
+  SWITCHYARD_TIME_ZONE: z.string().refine((s) => { try { new Intl.DateTimeFormat('en-US', { timeZone: s }); return true; } catch { return false; } }, 'an IANA time zone name such as Europe/Berlin')
+    .default('UTC'),
   SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   SWITCHYARD_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/,\s a-z]+$/, 'a comma-separated list of proxy addresses or CIDRs (or loopback)').optional(),
   SWITCHYARD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -56,6 +58,8 @@ export interface Config {
   acdCommandTimeoutMs: number;
   /** Agent answers: the undo window before a sent answer leaves (0 = off), and the largest upload. */
   answers: { undoSendSeconds: number; maxUploadBytes: number };
+  /** The default time zone of statistics reports (IANA name; a report may ask for another). */
+  timeZone: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -96,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       sessionHours: e.SWITCHYARD_SESSION_HOURS,
       acdCommandTimeoutMs: e.SWITCHYARD_ACD_COMMAND_TIMEOUT_MS,
       answers: { undoSendSeconds: e.SWITCHYARD_UNDO_SEND_SECONDS, maxUploadBytes: e.SWITCHYARD_MAX_UPLOAD_BYTES },
+      timeZone: e.SWITCHYARD_TIME_ZONE,
     },
   };
 }

@@ -14,6 +14,8 @@ export type Topic = 'inbound' | 'acd' | 'outbox' | 'events' | 'accounts' | 'acd-
 
 export interface Bus {
   publish(topic: Topic, payload?: unknown): Promise<void>;
+  /** Several messages on one topic, delivered in order (on PostgreSQL in one round trip). */
+  publishMany?(topic: Topic, payloads: unknown[]): Promise<void>;
   subscribe(topic: Topic, fn: (payload: unknown) => void): () => void;
   close(): Promise<void>;
 }
@@ -71,13 +73,23 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
     setTimeout(retry, 1000).unref();
   };
   await connect();
+  const publish = async (topic: Topic, payload?: unknown): Promise<void> => {
+    const text = JSON.stringify({ t: topic, p: payload ?? null });
+    if (Buffer.byteLength(text) > 7900) throw new Error('bus payload too large');
+    // A configuration change applies in this process at once (the NOTIFY reaches it again later: harmless).
+    if (topic === 'config') local.emit(topic, payload ?? null);
+    await sql`select pg_notify(${CHANNEL}, ${text})`.execute(storage.db);
+  };
   return {
-    async publish(topic, payload) {
-      const text = JSON.stringify({ t: topic, p: payload ?? null });
-      if (Buffer.byteLength(text) > 7900) throw new Error('bus payload too large');
-      // A configuration change applies in this process at once (the NOTIFY reaches it again later: harmless).
-      if (topic === 'config') local.emit(topic, payload ?? null);
-      await sql`select pg_notify(${CHANNEL}, ${text})`.execute(storage.db);
+    publish,
+    async publishMany(topic, payloads) {
+      if (topic === 'config') { for (const p of payloads) await publish(topic, p); return; }
+      const texts = payloads.map((p) => JSON.stringify({ t: topic, p: p ?? null }));
+      if (texts.some((t) => Buffer.byteLength(t) > 7900)) throw new Error('bus payload too large');
+      // One statement: its notifications are queued in the order of the array's rows.
+      for (let i = 0; i < texts.length; i += 200) {
+        await sql`select pg_notify(${CHANNEL}, x) from unnest(${texts.slice(i, i + 200)}::text[]) with ordinality as u(x, n)`.execute(storage.db);
+      }
     },
     subscribe(topic, fn) { local.on(topic, fn); return () => { local.off(topic, fn); }; },
     async close() {

@@ -39,7 +39,12 @@ export interface SmtpServersTable {
   updated_at: number;
   /** 009-admin: accept a self-signed TLS certificate (explicit opt-in). */
   allow_self_signed: Generated<number>;
+  /** 011: switched off by an administrator; its outbox rows wait. */
+  disabled: Generated<number>;
 }
+
+/** 011: an agent's "always show images" senders (lower-cased addresses). */
+export interface ImageSendersTable { user_id: string; sender: string; created_at: number }
 
 export interface AccountsTable {
   id: string;
@@ -522,6 +527,7 @@ export interface Database {
   agent_settings: AgentSettingsTable;
   leases: LeasesTable;
   acd_commands: AcdCommandsTable;
+  image_senders: ImageSendersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -19,6 +19,8 @@ import { answerUploadRoutes } from './routes/answer-uploads.js';
 import { conversationRoutes } from './routes/conversation.js';
 import { contactRoutes } from './routes/contacts.js';
 import { deskRoutes } from './routes/desk.js';
+import { preferenceRoutes } from './routes/preferences.js';
+import { templatePreviewRoutes } from './routes/template-preview.js';
 import { eventRoutes, type EventsOptions } from './routes/events.js';
 import { mailConfigRoutes } from './routes/mail-config.js';
 import { mailAdminRoutes } from './routes/mail-admin.js';
@@ -161,6 +163,8 @@ export async function buildApp(deps: Deps, opts: WebAppOptions = {}): Promise<Fa
   await app.register(contactRoutes(deps));
   await app.register(offerRoutes(deps));
   await app.register(deskRoutes(deps));
+  await app.register(preferenceRoutes(deps));
+  await app.register(templatePreviewRoutes(deps));
   await app.register(operationsRoutes(deps));
   await app.register(routingConfigRoutes(deps));
   await app.register(supervisorRoutes(deps));

@@ -21,7 +21,9 @@ export const userViewSchema = z.object({
 export const smtpServerViewSchema = z.object({
   id: z.string(), name: z.string(), host: z.string(), port: z.number(), security: securitySchema,
   auth: z.object({ user: z.string(), method: z.enum(['PLAIN', 'LOGIN', 'CRAM-MD5']).nullable(), passwordSet: z.boolean() }).nullable(),
-  allowSelfSigned: z.boolean().describe('Accepts a self-signed TLS certificate'), createdAt: iso, updatedAt: iso,
+  allowSelfSigned: z.boolean().describe('Accepts a self-signed TLS certificate'),
+  enabled: z.boolean().describe('false: switched off; mail for it waits in the outbox (with that reason) until it is enabled again'),
+  createdAt: iso, updatedAt: iso,
 }).describe('SmtpServer');
 
 export const accountViewSchema = z.object({

@@ -60,6 +60,37 @@ describe('admin console and monitor', () => {
     await expect.poll(() => drawer.getByTestId('connection-test-result').textContent(), { timeout: 15_000 }).toMatch(/connection works/);
     await drawer.getByRole('button', { name: 'Add SMTP server' }).click();
     await admin.getByTestId('smtp-server-row').filter({ hasText: 'Postfix' }).waitFor();
+    // The row's switch turns it off (its mail would wait in the outbox) and on again.
+    const enabled = async () => ((await app.call('GET', '/api/v1/smtp-servers', adminToken)).smtpServers as Array<{ name: string; enabled: boolean }>).find((x) => x.name === 'Postfix')?.enabled;
+    const toggle = admin.getByRole('switch', { name: 'Enabled: Postfix' });
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.click();
+    await expect.poll(enabled).toBe(false);
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await toggle.click();
+    await expect.poll(enabled).toBe(true);
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+  });
+
+  it('previews an answer template rendered by the server, as typed, naming what it cannot fill', async () => {
+    await app.call('POST', '/api/v1/answer-templates', adminToken, {
+      name: 'Parcel news', defaultLanguage: 'en', versions: { en: { subject: 'Case {{case.number}}', body: 'Dear {{customer.name}}, it comes soon.' }, de: { subject: 'Fall', body: 'Hallo {{customer.name}}' } },
+    });
+    await admin.getByRole('link', { name: 'Answer templates' }).click();
+    await admin.getByRole('button', { name: 'Edit Parcel news' }).click();
+    const drawer = admin.getByRole('dialog', { name: /template/i });
+    // Typed, not saved: the preview shows the text as it is in the form.
+    await drawer.getByLabel('Text').first().fill('Dear {{customer.name}}, {{estimatedWait}} {{no.such}}');
+    const preview = drawer.getByTestId('template-preview');
+    await preview.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => preview.getByTestId('preview-text').textContent()).toBe('Dear Kim Sample, {{estimatedWait}} {{no.such}}');
+    expect(await preview.getByTestId('preview-subject').textContent()).toBe('Case 12345');
+    await expect.poll(() => preview.getByTestId('preview-problems').textContent()).toContain('No value here for {{estimatedWait}}');
+    expect(await preview.getByTestId('preview-problems').textContent()).toContain('Not a variable: {{no.such}}');
+    await pick(admin, preview.getByLabel('Language version'), 'de');
+    await preview.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => preview.getByTestId('preview-text').textContent()).toBe('Hallo Kim Sample');
+    await admin.keyboard.press('Escape');
   });
 
   it('adds the IMAP account: tests it, picks the folder from the server\'s list, watches it', async () => {
@@ -155,5 +186,22 @@ describe('admin console and monitor', () => {
     await expect.poll(() => monitor.getByTestId('wallboard-tile').count()).toBeGreaterThan(0);
     await screenshot(monitor, 'wallboard');
     expect(guard.pageErrors).toEqual([]);
+  });
+
+  it('reports statistics per hour in a chosen time zone (the mail above counted in Berlin\'s local hour)', async () => {
+    await admin.goto(`${app.base}/statistics`);
+    await pick(admin, admin.getByRole('combobox', { name: 'Interval' }), 'Hour');
+    await admin.getByRole('combobox', { name: 'Time zone' }).fill('Europe/Berl');
+    await admin.getByRole('option', { name: 'Europe/Berlin' }).click();
+    await admin.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => admin.getByTestId('report-zone').textContent()).toMatch(/^Periods in Europe\/Berlin, from \d{4}-\d{2}-\d{2}T00:00:00\+0[12]:00/);
+    // The mail arrived within the last minutes: its row is this local hour (or the one before, right after a full hour).
+    const hours = [0, 1].map((back) => {
+      const p = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(Date.now() - back * 3_600_000));
+      const v = (t: string) => p.find((x) => x.type === t)!.value;
+      return `${v('month')}-${v('day')} ${v('hour')}:00`;
+    });
+    await expect.poll(async () => (await Promise.all(hours.map((h) => admin.getByText(h, { exact: true }).count()))).some((n) => n > 0)).toBe(true);
+    expect(await admin.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toContain('timeZone=Europe%2FBerlin');
   });
 });

@@ -18,6 +18,7 @@ describe('desktop: answering', () => {
   let agent: { id: string; username: string; password: string };
   const customer = freshMailbox('customer');
   const colleague = freshMailbox('colleague');
+  const blind = freshMailbox('blind');
 
   beforeAll(async () => {
     env = await startDeskEnv({ SWITCHYARD_UNDO_SEND_SECONDS: '3', SWITCHYARD_MAX_UPLOAD_BYTES: String(64 * 1024) });
@@ -113,11 +114,20 @@ describe('desktop: answering', () => {
     await page.keyboard.press('Shift+R');
     await composer().waitFor();
     await expect.poll(() => composer().getByRole('radio', { name: 'Reply all' }).isChecked()).toBe(true);
-    await editor().click();
+    // Keyboard first: the text has the focus as soon as the composer opens.
+    await expect.poll(() => editor().evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
     await page.keyboard.type('Answering all of you.');
+    await composer().getByLabel('Bcc').fill(blind.address);
+    await page.keyboard.press('Enter');
     await sendAndWaitSent();
     const mail = await waitForMail(customer, 'Flow: reply all please');
     expect((mail.cc && !Array.isArray(mail.cc) ? mail.cc.value : []).map((a) => a.address)).toEqual([colleague.address]);
+    expect(mail.text).toContain('Answering all of you.');
+    expect(mail.headers.has('bcc')).toBe(false);
+    expect((await waitForMail(blind, 'Flow: reply all please')).messageId).toBe(mail.messageId);
+    // The Sent copy shows the Bcc, as the sender's own copy does.
+    const copy = await waitForMail(env.support, 'Flow: reply all please', 'Sent');
+    expect((copy.bcc && !Array.isArray(copy.bcc) ? copy.bcc.value : []).map((a) => a.address)).toEqual([blind.address]);
   });
 
   it('forwards with the original attachment and an uploaded one; refuses an upload above the limit', async () => {
@@ -128,7 +138,9 @@ describe('desktop: answering', () => {
     await acceptNextOffer('Flow: invoice attached');
     await page.keyboard.press('F');
     await composer().waitFor();
-    await composer().getByLabel('To').fill(colleague.address);
+    // A forward starts in its empty To field.
+    await expect.poll(() => composer().getByLabel('To').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type(colleague.address);
     await page.keyboard.press('Enter');
     const chooser = page.waitForEvent('filechooser');
     await composer().getByRole('button', { name: 'Attach files…' }).click();

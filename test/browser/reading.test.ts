@@ -80,6 +80,46 @@ describe('desktop: reading hostile and ordinary mail', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
+  it('"always show images" from a sender is kept on the server: it follows the agent to another device, and can be taken back', async () => {
+    const from = '"Newsletter" <news@shop.example.org>';
+    const html = (n: string) => `<h1>Issue ${n}</h1><img alt="banner" src="${EVIL}/banner-${n}.gif">`;
+    const first = await sendCustomerMail(env, { subject: 'Reading: always images 1', from, html: html('1') });
+    await assignTo(env, agent, first.id);
+    guard.reset();
+    await open(first.id);
+    await expect.poll(() => page.getByTestId('remote-notice').textContent()).toContain('1 remote image blocked');
+    expect(guard.foreignRequests).toEqual([]);
+    await page.getByLabel('Always show images from news@shop.example.org').click();
+    await expect.poll(() => guard.foreignRequests).toEqual([`${EVIL}/banner-1.gif`]);
+    const token = await env.app.login(agent.username, agent.password);
+    expect(await env.app.call('GET', '/api/v1/agents/me/image-senders', token)).toEqual({ senders: ['news@shop.example.org'] });
+
+    // Another device (a fresh browser context, nothing in its storage): the next mail of that sender shows its images at once.
+    const second = await sendCustomerMail(env, { subject: 'Reading: always images 2', from, html: html('2') });
+    await assignTo(env, agent, second.id);
+    const other = await signIn(env, null, agent);
+    try {
+      await other.route(`${EVIL}/**`, (route) => route.fulfill({ status: 200, contentType: 'image/gif', body: Buffer.from('R0lGODlhAQABAAAAACw=', 'base64') }));
+      const otherGuard = await guardPage(other, env.base);
+      await navigateInApp(other, `/desk/contacts/${second.id}`);
+      await expect.poll(() => other.getByTestId('remote-notice').textContent()).toContain('Remote images are shown.');
+      await expect.poll(() => otherGuard.foreignRequests).toEqual([`${EVIL}/banner-2.gif`]);
+      expect(await other.getByLabel('Always show images from news@shop.example.org').isChecked()).toBe(true);
+      // Taken back there: blocked again, for the next message and for this one.
+      await other.getByLabel('Always show images from news@shop.example.org').click();
+      await expect.poll(() => other.getByTestId('remote-notice').textContent()).toContain('1 remote image blocked');
+      expect(otherGuard.scripts).toEqual([]);
+    } finally { await other.context().close(); }
+    expect(await env.app.call('GET', '/api/v1/agents/me/image-senders', token)).toEqual({ senders: [] });
+    // "Show images" on one message stays a one-message choice.
+    const third = await sendCustomerMail(env, { subject: 'Reading: always images 3', from, html: html('3') });
+    await assignTo(env, agent, third.id);
+    guard.reset();
+    await open(third.id);
+    await expect.poll(() => page.getByTestId('remote-notice').textContent()).toContain('1 remote image blocked');
+    expect(guard.foreignRequests).toEqual([]);
+  });
+
   it('runs nothing and fetches nothing from our own hostile cases', async () => {
     const contacts = await Promise.all(HOSTILE_CASES.map((c) => sendCustomerMail(env, { subject: `Hostile: ${c.name}`, html: `<p>Case ${c.name}</p>${c.html}` })));
     const admin = await adminPage();

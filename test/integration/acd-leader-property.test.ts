@@ -6,6 +6,7 @@ import { makeDeps } from '../support/deps.js';
 import { seedUser } from '../support/api.js';
 import { createAccount } from '../../src/storage/repositories/accounts.js';
 import { decide } from '../../src/core/acd/decide.js';
+import { admitContact } from '../../src/core/acd/admit.js';
 import type { AcdEvent, AcdState, Contact } from '../../src/core/acd/types.js';
 import { AcdLeader } from '../../src/roles/acd/memory.js';
 import { acdSettings } from '../../src/roles/acd/engine.js';
@@ -19,6 +20,8 @@ import type { Deps } from '../../src/app/deps.js';
  * (offer expiry). Before every event the state in memory equals the state loaded from the database,
  * and the decision made on the loaded state has the same effects as the leader's. At random points
  * the leader itself is replaced by one rebuilt from the database (a takeover), which carries on.
+ * And grouped: several events submitted at once are committed as one group, with the outcomes of
+ * deciding them one at a time on the loaded state, and the state after it equals a reload.
  */
 type Step =
   | { k: 'state'; a: number; s: 'ready' | 'paused' | 'logged_out' }
@@ -133,6 +136,40 @@ for (const dialect of BACKENDS) {
           await releaseLead(deps.storage.db, INSTANCE);
         }
       }), { numRuns: dialect === 'sqlite' ? 25 : 10 });
+    }, 240_000);
+
+    it('events submitted together (one group commit) reach the same outcomes as deciding them one at a time on the state loaded from the database', async () => {
+      const chunked = fc.array(fc.array(step.filter((st) => st.k !== 'takeover' && st.k !== 'tick'), { minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: dialect === 'sqlite' ? 8 : 5 });
+      await fc.assert(fc.asyncProperty(chunked, async (chunks) => {
+        expect(await tryLead(deps.storage.db, INSTANCE, Date.now(), 600_000)).toBe(true);
+        const leader = new AcdLeader(clocked, INSTANCE);
+        leader.leading = true;
+        await leader.load();
+        try {
+          for (const chunk of chunks) {
+            now += 1000;
+            const rebuilt = await loadSnapshot(deps.storage.db, acdSettings(clocked), now);
+            expect(comparable(leader.snapshot()!)).toEqual(comparable(rebuilt));
+            const events: { event: AcdEvent; contact?: Contact }[] = [];
+            for (const st of chunk) { const r = await resolve(rebuilt, st); if (r) events.push(r); }
+            // Expected: one at a time on the loaded state, each arrival admitted when its event comes.
+            const expected = events.map(({ event, contact }) => {
+              if (contact && !rebuilt.contacts[contact.id]) admitContact(rebuilt, structuredClone(contact));
+              const d = decide(rebuilt, event, now);
+              for (const c of Object.values(rebuilt.contacts)) if (c.status === 'closed') delete rebuilt.contacts[c.id];
+              return d.rejected ? { ok: false, code: d.rejected.code } : { ok: true, effects: d.effects };
+            });
+            const commits = leader.commits;
+            const outs = await Promise.all(events.map(({ event, contact }) => leader.apply(clocked, event, { contact })));
+            outs.forEach((out, i) => expect(out).toMatchObject(expected[i]));
+            if (events.length) expect(leader.commits - commits).toBe(1); // one group
+          }
+          const end = await loadSnapshot(deps.storage.db, acdSettings(clocked), now);
+          expect(comparable(leader.snapshot()!)).toEqual(comparable(end));
+        } finally {
+          await releaseLead(deps.storage.db, INSTANCE);
+        }
+      }), { numRuns: dialect === 'sqlite' ? 20 : 8 });
     }, 240_000);
   });
 }

@@ -32,6 +32,7 @@ for (const dialect of BACKENDS) {
     let support: { address: string; password: string };
     let customer: { address: string; password: string };
     let colleague: { address: string; password: string };
+    let blind: { address: string; password: string };
     let accountId: string; let entranceId: string;
     const sales = `sales-${dialect}@example.test`;
 
@@ -44,6 +45,7 @@ for (const dialect of BACKENDS) {
       support = freshMailbox('support');
       customer = freshMailbox('customer');
       colleague = freshMailbox('colleague');
+      blind = freshMailbox('blind'); // made early: Postfix's recipient table takes a moment to know a new mailbox
       const now = Date.now();
       const smtp = await createSmtpServer(deps.storage.db, { name: 'postfix', host: MAIL.host, port: MAIL.smtpPort, security: 'none', auth: null }, now);
       if (!smtp.ok) throw new Error(smtp.message);
@@ -194,6 +196,26 @@ for (const dialect of BACKENDS) {
       expect(atCustomer.text).not.toContain('Where is my order'); // quote: none
       const ob = await deps.storage.db.selectFrom('outbox').select('envelope_to').where('kind', '=', 'reply').where('contact_id', '=', c.id).executeTakeFirstOrThrow();
       expect(JSON.parse(ob.envelope_to)).toEqual([customer.address, colleague.address]);
+    });
+
+    it('Bcc reaches its recipient, stays out of the sent headers, and shows in the Sent folder copy', async () => {
+      const c = await contactFrom(plain('Blind copy please').raw);
+      const o = (await alice.get(`/api/v1/contacts/${c.id}/answer-options`)).json() as Json;
+      const subject = o.defaults.reply.subject as string;
+      const r = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], cc: [], bcc: [blind.address], subject, html: '<p>Quietly</p>', quote: 'none' });
+      expect(r.statusCode).toBe(201);
+      const a = (r.json() as Json).answer;
+      expect(a.bcc).toEqual([blind.address]);
+      await waitState(a.id, 'sent');
+      const atCustomer = await waitForMail(customer, subject);
+      const atBlind = await waitForMail(blind, subject);
+      expect(atBlind.messageId).toBe(a.messageId);
+      expect(atCustomer.headers.has('bcc')).toBe(false);
+      expect(atBlind.headers.has('bcc')).toBe(false);
+      const copy = await waitForMail(support, subject, 'Sent');
+      expect(copy.messageId).toBe(a.messageId);
+      expect((copy.bcc && !Array.isArray(copy.bcc) ? copy.bcc.value : []).map((x) => x.address)).toEqual([blind.address]);
+      expect(copy.text).toContain('Quietly');
     });
 
     it('forwards with the original attachment and its cid: image, plus an upload; refuses an upload over the limit', async () => {

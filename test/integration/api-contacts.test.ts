@@ -27,6 +27,12 @@ function messageWithAttachments(): Buffer {
   ].join('\r\n'));
 }
 
+/** Time-like fields (…At, …Until, until) holding a number: epoch milliseconds where ISO 8601 belongs. */
+function epochTimes(v: unknown, path = ''): string[] {
+  if (v === null || typeof v !== 'object') return [];
+  return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => (/(At|Until)$|^until$/.test(k) && typeof x === 'number' ? [`${path}${k}`] : epochTimes(x, `${path}${k}.`)));
+}
+
 for (const dialect of BACKENDS) {
   describe(`web API: agents, contacts and offers (${dialect})`, () => {
     let tdb: TestDatabase;
@@ -116,6 +122,11 @@ for (const dialect of BACKENDS) {
       const closed = await bob.post(`/api/v1/contacts/${contactId}/close`);
       expect(closed.statusCode).toBe(200);
       expect((closed.json() as { effects: { type: string }[] }).effects.map((e) => e.type)).toContain('contact.closed');
+      // Issue 9, operator's first hour: accept and close answer with ISO 8601 times, never epoch milliseconds.
+      for (const body of [accepted.json(), closed.json()]) {
+        expect(epochTimes(body), JSON.stringify(body)).toEqual([]);
+      }
+      expect(JSON.stringify(accepted.json())).toMatch(/"createdAt":"\d{4}-\d{2}-\d{2}T[\d:.]+Z"/);
       expect((await bob.post(`/api/v1/contacts/${contactId}/close`)).json()).toMatchObject({ error: { code: 'contact.not_assigned' } });
       expect((await bob.post('/api/v1/contacts/nope/close')).statusCode).toBe(404);
       expect((await bob.get(`/api/v1/contacts/${contactId}`)).json()).toMatchObject({ status: 'closed', agentId: bobId });

@@ -41,6 +41,9 @@ const MATRIX: Array<[string, string, Access]> = [
   ['GET', '/api/v1/queues/nobody/thresholds', 'read'],
   ['PUT', '/api/v1/queues/nobody/thresholds', 'change'],
   ['GET', '/api/v1/statistics', 'read'],
+  ['GET', '/api/v1/agents/me/image-senders', 'everyone'],
+  ['POST', '/api/v1/answer-templates/nobody/preview', 'read'],
+  ['PUT', '/api/v1/agents/me/image-senders', 'everyone'],
 ];
 
 const allowed = (access: Access, who: Who): boolean =>

@@ -1,7 +1,7 @@
 import type { Deps } from '../../app/deps.js';
 import type { AcdEvent } from '../../core/acd/types.js';
 import type { AcdOutcome } from './engine.js';
-import type { AcdLeader } from './memory.js';
+import { CommandGoneError, type AcdLeader } from './memory.js';
 
 /**
  * Commands from processes that do not lead the queue engine (web processes on PostgreSQL) to the
@@ -25,7 +25,7 @@ export class AcdUnavailableError extends Error {
 /** pg_notify payloads stay well below PostgreSQL's 8,000 bytes; larger answers are read from the row. */
 const INLINE_RESULT_BYTES = 6000;
 
-interface Answer { id: number; outcome?: AcdOutcome }
+interface Answer { id: number; outcome?: AcdOutcome; retry?: boolean }
 type Waiter = (a: Answer) => void;
 const waiters = new WeakMap<Deps['bus'], { map: Map<number, Waiter>; unsubscribe: () => void }>();
 
@@ -62,6 +62,7 @@ export async function sendToLeader(deps: Deps, event: AcdEvent, holder: string, 
     await deps.bus.publish('acd-command', { id });
     const a = await answered;
     if (a?.outcome) return a.outcome;
+    if (a?.retry) throw new AcdUnavailableError('the queue engine could not commit the decision; nothing was done, please retry', 1);
     if (a) return await readAnswer(deps, id);
     // No answer in time: cancel, unless the leader answered meanwhile.
     const cancelled = await db.updateTable('acd_commands').set({ status: 'cancelled', answered_at: Date.now() })
@@ -83,37 +84,43 @@ async function readAnswer(deps: Deps, id: number): Promise<AcdOutcome> {
 }
 
 /**
- * The leader's side: decides every pending command in order. Each answer is written in the
- * decision's transaction, and only while the row is still pending (its sender has not given up).
+ * The leader's side: hands every pending command to the leader at once, so that those that arrive
+ * together are decided in one group and committed in one transaction. Each answer is written in
+ * that transaction, and only while the row is still pending (its sender has not given up). A
+ * command whose group failed to commit is cancelled here and its sender told at once to retry.
  */
 export async function answerCommands(deps: Deps, leader: AcdLeader): Promise<void> {
   const db = deps.storage.db;
   for (;;) {
     if (!leader.leading) return;
-    const rows = await db.selectFrom('acd_commands').select(['id', 'event']).where('status', '=', 'pending').orderBy('id').limit(100).execute();
+    const rows = await db.selectFrom('acd_commands').select(['id', 'event']).where('status', '=', 'pending').orderBy('id').limit(500).execute();
     if (rows.length === 0) return;
-    for (const r of rows) {
-      const id = Number(r.id);
-      let outcome: AcdOutcome;
-      try {
-        outcome = await leader.apply(deps, JSON.parse(r.event) as AcdEvent, {
-          onAnswer: async (trx, o) => {
-            const u = await trx.updateTable('acd_commands').set({ status: 'done', result: JSON.stringify(o), answered_by: leader.instance, answered_at: Date.now() })
-              .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
-            if (Number(u.numUpdatedRows) !== 1) throw new CommandGoneError();
-          },
-        });
-      } catch (err) {
-        if (err instanceof CommandGoneError) continue; // its sender cancelled it: nothing was decided
-        throw err;
-      }
-      const text = JSON.stringify({ id, outcome });
-      await deps.bus.publish('acd-answer', Buffer.byteLength(text) <= INLINE_RESULT_BYTES ? { id, outcome } : { id });
-    }
+    await Promise.all(rows.map((r) => answerOne(deps, leader, Number(r.id), JSON.parse(r.event) as AcdEvent)));
   }
 }
 
-class CommandGoneError extends Error {}
+async function answerOne(deps: Deps, leader: AcdLeader, id: number, event: AcdEvent): Promise<void> {
+  let outcome: AcdOutcome;
+  try {
+    outcome = await leader.apply(deps, event, {
+      onAnswer: async (trx, o) => {
+        const u = await trx.updateTable('acd_commands').set({ status: 'done', result: JSON.stringify(o), answered_by: leader.instance, answered_at: Date.now() })
+          .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+        if (Number(u.numUpdatedRows) !== 1) throw new CommandGoneError();
+      },
+    });
+  } catch (err) {
+    if (err instanceof CommandGoneError) return; // its sender cancelled it: nothing was decided
+    if (!(err instanceof AcdUnavailableError)) throw err;
+    // Its group did not commit: nothing was decided. Cancel it and tell the sender to retry now.
+    const cancelled = await deps.storage.db.updateTable('acd_commands').set({ status: 'cancelled', answered_at: Date.now() })
+      .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(cancelled.numUpdatedRows) === 1) await deps.bus.publish('acd-answer', { id, retry: true });
+    return;
+  }
+  const text = JSON.stringify({ id, outcome });
+  await deps.bus.publish('acd-answer', Buffer.byteLength(text) <= INLINE_RESULT_BYTES ? { id, outcome } : { id });
+}
 
 /** Answered and cancelled commands older than an hour are removed by the leader's sweep. */
 export async function pruneCommands(deps: Deps, now: number): Promise<void> {

@@ -5,24 +5,41 @@ import { decide, nextDue } from '../../core/acd/decide.js';
 import type { AcdEvent, AcdRejection, AcdState, Contact } from '../../core/acd/types.js';
 import { LOCKS, type Storage } from '../../storage/db.js';
 import type { Database } from '../../storage/schema.js';
-import { acdSettings, persistAll, publishAll, type AcdOutcome, type Written } from './engine.js';
+import { acdSettings, publishAll, type AcdOutcome } from './engine.js';
+import { AcdUnavailableError } from './commands.js';
+import { DecidedGroup, type Written } from './group.js';
 import { validLeaseHolder } from './leader.js';
 import { loadContacts, loadSnapshot, queueStats } from './snapshot.js';
 
 /**
  * The queue engine's leader: the open state (agents, open contacts, open offers, routing config)
  * in memory, loaded once when it takes the lease. Events are applied one at a time with the pure
- * decide(); each decision's rows, event-log entries and outbox rows are committed in one
- * transaction, under the ACD lock and only while this instance still holds the lease, BEFORE its
- * effects are published. A failed commit discards the in-memory state (decide updates it in place)
- * and the next event reloads it from the database, where nothing decided is lost.
+ * decide(). Group commit: events that arrive while a commit is in flight wait; then they are
+ * decided one at a time on the state in memory and committed together in ONE transaction (their
+ * rows, event-log entries, outbox rows and command answers: group.ts), under the ACD lock and only
+ * while this instance still holds the lease. Their effects are published, and each caller answered,
+ * only after that commit. A failed commit discards the in-memory state (decide updates it in place),
+ * the next group reloads it from the database, where nothing of the failed group is, and every
+ * caller of the group gets AcdUnavailableError (nothing was done; retry).
  */
 export class NotLeaderError extends Error {
   constructor() { super('this instance does not lead the queue engine'); this.name = 'NotLeaderError'; }
 }
 
-/** Called in the decision's transaction (or, for a rejection, in one of its own): command rows are answered here. */
+/** Called in the group's transaction: command rows are answered here. */
 export type OnAnswer = (trx: Transaction<Database>, outcome: AcdOutcome) => Promise<void>;
+
+/** Thrown by an OnAnswer whose command is no longer waiting (its sender cancelled it): that command is dropped, the rest of its group decided again. */
+export class CommandGoneError extends Error {
+  constructor() { super('the command was cancelled by its sender'); this.name = 'CommandGoneError'; }
+}
+
+export interface ApplyOptions { contact?: Contact; onAnswer?: OnAnswer }
+interface Pending { event: AcdEvent; opts: ApplyOptions; resolve(o: AcdOutcome): void; reject(err: unknown): void }
+interface Member { p: Pending; outcome: AcdOutcome }
+
+/** At most this many events in one transaction. */
+const MAX_GROUP = 500;
 
 const leaders = new WeakMap<Storage, AcdLeader>();
 /** The leader running in this process for this database, if any (the ACD role registers it). */
@@ -35,14 +52,19 @@ const fitsConfig = (s: AcdState, c: Contact): boolean => !c.entranceId || !!s.co
 
 export class AcdLeader {
   private state: AcdState | null = null;
-  /** Each open contact's status as committed: persistDecision sets assigned_at / closed_at on a change. */
+  /** Each open contact's status as committed: a group sets assigned_at / closed_at on a change. */
   private committed = new Map<string, string>();
   private tail: Promise<unknown> = Promise.resolve();
   private statsAt = 0;
+  private readonly queue: Pending[] = [];
+  private draining = false;
   /** Set by the ACD role while this instance holds the lease. */
   leading = false;
   /** How many times the state was loaded from the database (takeover, config change, failed commit). */
   loads = 0;
+  /** Group transactions committed, and the events decided in them (for tests and the benchmarks). */
+  commits = 0;
+  grouped = 0;
 
   constructor(private readonly deps: Deps, readonly instance: string) {}
 
@@ -59,7 +81,7 @@ export class AcdLeader {
     return structuredClone(rest);
   }
 
-  /** Runs fn after every earlier call has finished: one event at a time. */
+  /** Runs fn after every earlier call has finished: one group (or load, or sweep) at a time. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
@@ -81,55 +103,115 @@ export class AcdLeader {
   load(): Promise<void> { return this.serial(async () => { await this.ensure(this.deps.clock()); }); }
 
   /**
-   * Applies one event. `contact` hands over a new contact's record with its `contact.queued`
-   * (no database read); `onAnswer` runs in the decision's transaction.
+   * Applies one event: answered after the commit of the group it is decided in. `contact` hands
+   * over a new contact's record with its `contact.queued` (no database read); `onAnswer` runs in
+   * the group's transaction.
    */
-  apply(deps: Deps, event: AcdEvent, opts: { contact?: Contact; onAnswer?: OnAnswer } = {}): Promise<AcdOutcome> {
-    return this.serial(async () => {
-      if (!this.leading) throw new NotLeaderError();
-      const now = deps.clock();
-      let state = await this.ensure(now);
-      if (opts.contact && !(fitsConfig(state, opts.contact) && admitContact(state, opts.contact))) { this.invalidate(); state = await this.ensure(now); }
-      let decision = decide(state, event, now);
-      if (decision.rejected && await this.databaseKnowsMore(event, decision.rejected)) {
-        // Records made outside the engine since the load (a new user, a contact inserted directly): reload once.
-        this.invalidate();
-        state = await this.ensure(now);
-        decision = decide(state, event, now);
-      }
-      if (decision.rejected) {
-        const rejected: AcdOutcome = { ok: false, ...decision.rejected };
-        if (opts.onAnswer) await deps.storage.transaction((trx) => opts.onAnswer!(trx, rejected));
-        return rejected;
-      }
-      const outcome: AcdOutcome = { ok: true, effects: decision.effects, nextDue: null };
-      let written: Written;
-      try {
-        written = await deps.storage.transaction(async (trx) => {
-          const holder = await validLeaseHolder(trx, Date.now());
-          if (holder !== this.instance) throw new NotLeaderError();
-          const wrote = await persistAll(deps, trx, decision, now, this.committed);
-          await opts.onAnswer?.(trx, outcome);
-          return wrote;
-        }, LOCKS.acd);
-      } catch (err) {
-        this.invalidate();
-        if (err instanceof NotLeaderError) this.leading = false;
-        throw err;
-      }
-      for (const id of decision.touched.contacts) {
-        const c = state.contacts[id];
-        if (!c) continue;
-        // Closed contacts leave the open state, as they would on a reload.
-        if (c.status === 'closed') { delete state.contacts[id]; this.committed.delete(id); } else this.committed.set(id, c.status);
-      }
-      await publishAll(deps, written);
-      return { ...outcome, nextDue: nextDue(state) };
+  apply(_deps: Deps, event: AcdEvent, opts: ApplyOptions = {}): Promise<AcdOutcome> {
+    return new Promise<AcdOutcome>((resolve, reject) => {
+      this.queue.push({ event, opts, resolve, reject });
+      this.kick();
     });
   }
 
+  /**
+   * One group at a time; events arriving meanwhile wait for the next. A group starts on the next
+   * turn of the event loop, after the requests already received have submitted their events: on
+   * SQLite a commit never yields to the event loop, so without that wait every group would be one event.
+   */
+  private kick(): void {
+    if (this.draining || this.queue.length === 0) return;
+    this.draining = true;
+    setImmediate(() => { void this.serial(() => this.commitGroup()).finally(() => { this.draining = false; this.kick(); }); });
+  }
+
+  private async commitGroup(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_GROUP);
+    const fail = (members: Pending[], err: unknown) => { for (const p of members) p.reject(err); };
+    if (!this.leading) return fail(batch, new NotLeaderError());
+    const deps = this.deps;
+    let members: Member[];
+    let group: DecidedGroup;
+    try {
+      ({ members, group } = await this.decideGroup(batch));
+    } catch (err) {
+      this.invalidate();
+      return fail(batch, err instanceof NotLeaderError ? err : new AcdUnavailableError('the queue engine could not load its state; nothing was done, please retry', 1));
+    }
+    if (members.length === 0) return;
+    let written: Written = { pushed: [], outbox: false };
+    const gone = new Set<Member>();
+    if (group.decisions > 0 || members.some((m) => m.p.opts.onAnswer)) {
+      try {
+        written = await deps.storage.transaction(async (trx) => {
+          if (group.decisions > 0) {
+            const holder = await validLeaseHolder(trx, Date.now());
+            if (holder !== this.instance) throw new NotLeaderError();
+          }
+          const wrote = group.decisions > 0 ? await group.persist(deps, trx) : written;
+          for (const m of members) {
+            try { await m.p.opts.onAnswer?.(trx, m.outcome); } catch (err) { if (err instanceof CommandGoneError) gone.add(m); throw err; }
+          }
+          return wrote;
+        }, group.decisions > 0 ? LOCKS.acd : undefined);
+      } catch (err) {
+        this.invalidate();
+        if (err instanceof NotLeaderError) { this.leading = false; return fail(members.map((m) => m.p), err); }
+        if (gone.size > 0) {
+          // A sender cancelled its command: drop it, decide the others again (nothing of them was committed).
+          for (const m of gone) m.p.reject(err);
+          this.queue.unshift(...members.filter((m) => !gone.has(m)).map((m) => m.p));
+          return;
+        }
+        deps.logger.warn({ err, events: members.length }, 'queue engine: a group commit failed; its commands are refused (retryable) and the state reloaded');
+        return fail(members.map((m) => m.p), new AcdUnavailableError('the queue engine could not commit the decision; nothing was done, please retry', 1));
+      }
+    }
+    this.commits++;
+    this.grouped += members.length;
+    for (const [id, st] of group.status) { if (st === 'closed') this.committed.delete(id); else this.committed.set(id, st); }
+    group.observe(deps);
+    try { await publishAll(deps, written); } catch (err) { deps.logger.warn({ err }, 'queue engine: publishing committed effects failed; agents catch up from the event log'); }
+    const due = this.state ? nextDue(this.state) : null;
+    for (const m of members) m.p.resolve(m.outcome.ok ? { ...m.outcome, nextDue: due } : m.outcome);
+  }
+
+  /**
+   * Decides the batch one event at a time on the state in memory. An event that needs the state
+   * reloaded first (a hand-off the state cannot admit, a rejection the database may know better)
+   * starts a group of its own: it and the rest of the batch go back to the front of the queue.
+   */
+  private async decideGroup(batch: Pending[]): Promise<{ members: Member[]; group: DecidedGroup }> {
+    const deps = this.deps;
+    let state = await this.ensure(deps.clock());
+    const group = new DecidedGroup(this.committed);
+    const members: Member[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const now = deps.clock();
+      const first = members.length === 0;
+      if (p.opts.contact && !(fitsConfig(state, p.opts.contact) && admitContact(state, p.opts.contact))) {
+        if (!first) { this.queue.unshift(...batch.slice(i)); break; }
+        this.invalidate();
+        state = await this.ensure(now);
+      }
+      let decision = decide(state, p.event, now);
+      if (decision.rejected && await this.databaseKnowsMore(p.event, decision.rejected, group)) {
+        if (!first) { this.queue.unshift(...batch.slice(i)); break; }
+        // Records made outside the engine since the load (a new user, a contact inserted directly): reload once.
+        this.invalidate();
+        state = await this.ensure(now);
+        decision = decide(state, p.event, now);
+      }
+      if (decision.rejected) { members.push({ p, outcome: { ok: false, ...decision.rejected } }); continue; }
+      group.add(decision, now);
+      members.push({ p, outcome: { ok: true, effects: decision.effects, nextDue: null } });
+    }
+    return { members, group };
+  }
+
   /** Is the rejection only because the state in memory is older than the database? */
-  private async databaseKnowsMore(event: AcdEvent, r: AcdRejection): Promise<boolean> {
+  private async databaseKnowsMore(event: AcdEvent, r: AcdRejection, group: DecidedGroup): Promise<boolean> {
     const db = this.deps.storage.db;
     const state = this.state;
     if (!state) return false;
@@ -138,7 +220,7 @@ export class AcdLeader {
       if (ids.length === 0) return false;
       return (await db.selectFrom('agent_states').select('user_id').where('user_id', 'in', ids).execute()).length > 0;
     }
-    if (r.code === 'contact.unknown' && 'contactId' in event && !state.contacts[event.contactId]) {
+    if (r.code === 'contact.unknown' && 'contactId' in event && !state.contacts[event.contactId] && !group.touches(event.contactId)) {
       const row = await db.selectFrom('contacts').select('status').where('id', '=', event.contactId).executeTakeFirst();
       return !!row && row.status !== 'closed';
     }

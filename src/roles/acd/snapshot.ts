@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../storage/schema.js';
-import type { AcdSettings, AcdState, Agent, Contact, Decision, Offer, QueueStats } from '../../core/acd/types.js';
+import type { AcdSettings, AcdState, Agent, Contact, Offer, QueueStats } from '../../core/acd/types.js';
 import type { ContactData, Destination } from '../../core/routing/model.js';
 import { loadRoutingConfig } from '../../storage/repositories/routing-config.js';
 
@@ -93,30 +93,25 @@ export async function queueStats(trx: Db, now: number): Promise<Record<string, Q
   return Object.fromEntries(rows.filter((r) => Number(r.n) > 0).map((r) => [r.queue_id, { avgHandleMs: Math.max(0, Number(r.ms)) / Number(r.n) }]));
 }
 
-/** Writes the records the decision touched. Offers are inserted and resolved from the effects. */
-export async function persistDecision(trx: Transaction<Database>, d: Decision, now: number, before: ReadonlyMap<string, string>): Promise<void> {
-  const s = d.state;
-  for (const id of d.touched.agents) {
-    const a = s.agents[id];
-    if (!a) continue;
-    await trx.updateTable('agent_states').set({
-      state: a.state, pause_reason: a.pauseReason, state_since: a.stateSince, idle_since: a.idleSince, updated_at: now,
-      pending_pause: a.pendingPause ? JSON.stringify(a.pendingPause) : null, wrap_up_until: a.wrapUpUntil,
-    }).where('user_id', '=', a.id).execute();
-  }
-  for (const id of d.touched.contacts) {
-    const c = s.contacts[id];
-    if (!c) continue;
-    const was = before.get(id);
-    await trx.updateTable('contacts').set({
-      status: c.status, agent_id: c.agentId, offer_count: c.offerCount, declined_by: JSON.stringify(c.declinedBy), priority: c.priority, queue_id: c.queueId,
-      area_id: c.areaId, personal_agent_id: c.personalAgentId, routing: c.routing, queued_at: c.queuedAt, dest_entered_at: c.destEnteredAt,
-      task_type_id: c.taskTypeId, route: JSON.stringify(c.route), route_index: c.routeIndex, due_at: c.dueAt, out_of_hours: c.outOfHours ? 1 : 0,
-      previous_agent_id: c.previousAgentId, end_reason: c.endReason, updated_at: now,
-      parked: c.parked ? 1 : 0, parked_at: c.parkedAt ?? null, park_remind_at: c.remindAt ?? null,
-      ...(c.wrapUpCode !== undefined ? { wrap_up_code: c.wrapUpCode } : {}), ...(c.unhandledReason !== undefined ? { unhandled_reason: c.unhandledReason } : {}),
-      ...(c.status === 'assigned' && was !== 'assigned' ? { assigned_at: now } : {}),
-      ...(c.status === 'closed' && was !== 'closed' ? { closed_at: now } : {}),
-    }).where('id', '=', c.id).execute();
-  }
+/** A contact as a group of decisions left it, with the times it became assigned or closed in that group. */
+export interface ContactWrite { c: Contact; at: number; assignedAt?: number; closedAt?: number }
+
+export async function persistAgent(trx: Transaction<Database>, a: Agent, now: number): Promise<void> {
+  await trx.updateTable('agent_states').set({
+    state: a.state, pause_reason: a.pauseReason, state_since: a.stateSince, idle_since: a.idleSince, updated_at: now,
+    pending_pause: a.pendingPause ? JSON.stringify(a.pendingPause) : null, wrap_up_until: a.wrapUpUntil,
+  }).where('user_id', '=', a.id).execute();
+}
+
+export async function persistContact(trx: Transaction<Database>, { c, at, assignedAt, closedAt }: ContactWrite): Promise<void> {
+  await trx.updateTable('contacts').set({
+    status: c.status, agent_id: c.agentId, offer_count: c.offerCount, declined_by: JSON.stringify(c.declinedBy), priority: c.priority, queue_id: c.queueId,
+    area_id: c.areaId, personal_agent_id: c.personalAgentId, routing: c.routing, queued_at: c.queuedAt, dest_entered_at: c.destEnteredAt,
+    task_type_id: c.taskTypeId, route: JSON.stringify(c.route), route_index: c.routeIndex, due_at: c.dueAt, out_of_hours: c.outOfHours ? 1 : 0,
+    previous_agent_id: c.previousAgentId, end_reason: c.endReason, updated_at: at,
+    parked: c.parked ? 1 : 0, parked_at: c.parkedAt ?? null, park_remind_at: c.remindAt ?? null,
+    ...(c.wrapUpCode !== undefined ? { wrap_up_code: c.wrapUpCode } : {}), ...(c.unhandledReason !== undefined ? { unhandled_reason: c.unhandledReason } : {}),
+    ...(assignedAt !== undefined ? { assigned_at: assignedAt } : {}),
+    ...(closedAt !== undefined ? { closed_at: closedAt } : {}),
+  }).where('id', '=', c.id).execute();
 }

@@ -4,12 +4,14 @@ import { journalKey, openSentJournal } from '../../adapters/fs/sent-journal.js';
 import { createMailSender, type MailSender } from '../../adapters/smtp-out/sender.js';
 import { backoffDelay } from '../../core/backoff.js';
 import { classifySmtpFailure } from '../../core/email/redirect.js';
-import { claimOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog, releaseOutboxClaims, SENT_BEFORE_RESTART } from '../../storage/repositories/outbox.js';
+import { claimOutbox, deferOutbox, markOutboxFailed, markOutboxSent, nextOutboxDue, outboxBacklog, releaseOutboxClaims, SENT_BEFORE_RESTART } from '../../storage/repositories/outbox.js';
 import type { OutboxRow } from '../../storage/schema.js';
 import { startRunner } from '../runner.js';
 import { deliverSentCopy, PermanentDeliveryError, recordReplyOutcome, type DeliveryResult } from './replies.js';
 
 export const MAX_DELIVERY_ATTEMPTS = 10;
+/** A row for a switched-off SMTP server looks again this often (enabling it wakes the rows at once). */
+export const DISABLED_SERVER_RECHECK_MS = 60_000;
 /**
  * Rows of a batch in flight at once. One: every send in flight is one more message inside SMTP's
  * own duplicate window (RFC 1047: the relay has taken it, its 250 not yet read) when the process
@@ -37,6 +39,8 @@ async function deliverAll(rows: OutboxRow[], deliver: (row: OutboxRow) => Promis
  * automatic answers and replies. Each row is claimed with a lease (several workers are
  * safe), sent through its account's SMTP server, and retried with back-off on temporary
  * failures. A permanent failure, or too many attempts, marks the row failed with the reason.
+ * A row whose SMTP server an administrator switched off waits (pending, with that reason; an
+ * answer shows it as retrying) and does not use up its attempts.
  *
  * A row is 'sending' (claimed, committed) before its SMTP transaction, and noted in the sent
  * journal the moment the relay answers 250, before the commit that marks it sent: a process
@@ -48,16 +52,17 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   const sender = opts.sender ?? createMailSender(deps.secrets, deps.config.dataDir);
   const smtpServerOf = async (accountId: string | null) => (accountId
     ? await deps.storage.db.selectFrom('accounts').innerJoin('smtp_servers', 'smtp_servers.id', 'accounts.smtp_server_id')
-      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method', 'smtp_servers.allow_self_signed'])
+      .select(['smtp_servers.id', 'smtp_servers.host', 'smtp_servers.port', 'smtp_servers.security', 'smtp_servers.auth_user', 'smtp_servers.auth_secret', 'smtp_servers.auth_method', 'smtp_servers.allow_self_signed', 'smtp_servers.name', 'smtp_servers.disabled'])
       .where('accounts.id', '=', accountId).executeTakeFirst() ?? null
     : null);
 
   const journal = openSentJournal(join(deps.config.dataDir, 'sent-journal'), deps.config.instanceId);
   /** The outbox row's outcome and, for an agent's answer, its state and event: one transaction; events published after commit. */
-  const finish = async (row: OutboxRow, result: DeliveryResult, note?: string): Promise<void> => {
+  const finish = async (row: OutboxRow, result: DeliveryResult, opts: { note?: string; waiting?: boolean } = {}): Promise<void> => {
     const now = deps.clock();
     const events = await deps.storage.transaction(async (trx) => {
-      if (result.ok) await markOutboxSent(trx, row.id, now, note);
+      if (result.ok) await markOutboxSent(trx, row.id, now, opts.note);
+      else if (opts.waiting && result.retryAt !== null) await deferOutbox(trx, row.id, result.error, result.retryAt);
       else await markOutboxFailed(trx, row.id, result.error, result.retryAt);
       return recordReplyOutcome(trx, row, result, now);
     }); // an answer.state event is pushed: appendEvent takes LOCKS.events, so ids follow commit order
@@ -68,7 +73,7 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   /** A sent row's outcome, committed; kept trying while the database is away (a restart takes seconds). */
   const finishSent = async (row: OutboxRow, note?: string): Promise<void> => {
     for (let i = 0; ; i++) {
-      try { await finish(row, { ok: true }, note); return; } catch (err) {
+      try { await finish(row, { ok: true }, { note }); return; } catch (err) {
         if (i >= 60) throw err;
         log.warn({ err, outboxId: row.id }, 'could not record a sent outbox message yet; retrying');
         await new Promise((r) => setTimeout(r, 1000));
@@ -84,11 +89,18 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       log.warn({ outboxId: row.id, kind: row.kind }, 'outbox message was sent before a restart (sent journal): recorded as sent, not sent again');
       return;
     }
+    const server = row.kind === 'sent_copy' ? null : await smtpServerOf(row.account_id);
+    if (server?.disabled) {
+      const reason = `waiting: the SMTP server '${server.name}' is disabled; this mail is sent when an administrator enables it again`;
+      await finish(row, { ok: false, error: reason, retryAt: deps.clock() + DISABLED_SERVER_RECHECK_MS }, { waiting: true });
+      log.info({ outboxId: row.id, smtpServer: server.name }, 'outbox message waits for its disabled SMTP server');
+      return;
+    }
     let via: string;
     try {
       ({ via } = row.kind === 'sent_copy'
         ? await deliverSentCopy(deps, row)
-        : await sender.send(await smtpServerOf(row.account_id), { from: row.envelope_from, to: JSON.parse(row.envelope_to) as string[] }, row.raw, `${row.id}-${row.kind}`));
+        : await sender.send(server, { from: row.envelope_from, to: JSON.parse(row.envelope_to) as string[] }, row.raw, `${row.id}-${row.kind}`));
     } catch (err) {
       const e = err as { responseCode?: number; code?: string; message?: string };
       const kind = err instanceof PermanentDeliveryError ? 'permanent' : classifySmtpFailure(e);

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../app/deps.js';
 import { appendToSent, SentFolderError } from '../../adapters/imap/append.js';
+import { withBccHeader } from '../../adapters/smtp-out/compose-answer.js';
 import { describeImapError } from '../../adapters/imap/watcher.js';
 import { findAnswerByOutbox, setAnswerState, type AnswerEvent } from '../../storage/repositories/answers.js';
 import { enqueueOutbox } from '../../storage/repositories/outbox.js';
@@ -11,7 +12,7 @@ import type { Database, OutboxRow } from '../../storage/schema.js';
  * state (sent, retrying with the reason, failed) and an answer.state event, in the same
  * transaction as the outbox row's own update. After the SMTP send, a 'sent_copy' row is queued
  * in that transaction: the IMAP APPEND to the Sent folder is retried on its own and can never
- * cause a second SMTP send.
+ * cause a second SMTP send. The copy carries the Bcc header the sent message leaves out.
  */
 export type DeliveryResult = { ok: true } | { ok: false; error: string; retryAt: number | null };
 
@@ -23,7 +24,7 @@ export async function recordReplyOutcome(trx: Transaction<Database>, row: Outbox
   const event = await setAnswerState(trx, answer, 'sent', null, now, { sentAt: now });
   const account = row.account_id ? await trx.selectFrom('accounts').select(['protocol', 'username', 'password_secret']).where('id', '=', row.account_id).executeTakeFirst() : undefined;
   if (account?.protocol === 'imap' && account.username && account.password_secret) {
-    await enqueueOutbox(trx, { kind: 'sent_copy', contactId: row.contact_id, accountId: row.account_id, envelopeFrom: row.envelope_from, envelopeTo: [], raw: row.raw }, now);
+    await enqueueOutbox(trx, { kind: 'sent_copy', contactId: row.contact_id, accountId: row.account_id, envelopeFrom: row.envelope_from, envelopeTo: [], raw: withBccHeader(row.raw, JSON.parse(answer.bcc_addresses) as string[]) }, now);
   }
   return [event];
 }

@@ -10,6 +10,7 @@ import { m006Answering } from './006-answering.js';
 import { m007AgentActions } from './007-agent-actions.js';
 import { m010LoginAddress } from './010-login-address.js';
 import { m009Admin } from './009-admin.js';
+import { m011Gaps79 } from './011-gaps79.js';
 import { m011SenderHistory } from './011-sender-history.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '008-acd-commands': m008AcdCommands,
   '010-login-address': m010LoginAddress,
   '009-admin': m009Admin,
+  '011-gaps79': m011Gaps79,
   '011-sender-history': m011SenderHistory,
 };
 

@@ -15,6 +15,8 @@ export interface SmtpServerInput {
   auth: { user: string; secretSealed: string; method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' } | null;
   /** Accept a self-signed TLS certificate. */
   allowSelfSigned?: boolean;
+  /** Switched off: its outbox rows wait until it is enabled again. */
+  enabled?: boolean;
 }
 
 export async function createSmtpServer(db: Kysely<Database>, input: SmtpServerInput, now: number) {
@@ -23,7 +25,7 @@ export async function createSmtpServer(db: Kysely<Database>, input: SmtpServerIn
   const row = {
     id: randomUUID(), name: input.name, host: input.host, port: input.port, security: input.security,
     auth_user: input.auth?.user ?? null, auth_secret: input.auth?.secretSealed ?? null, auth_method: input.auth?.method ?? null,
-    created_at: now, updated_at: now, allow_self_signed: input.allowSelfSigned ? 1 : 0,
+    created_at: now, updated_at: now, allow_self_signed: input.allowSelfSigned ? 1 : 0, disabled: input.enabled === false ? 1 : 0,
   };
   await db.insertInto('smtp_servers').values(row).execute();
   return { ok: true as const, server: row };
@@ -36,7 +38,7 @@ export function toSmtpServerView(row: Awaited<ReturnType<typeof findSmtpServer>>
   return {
     id: row.id, name: row.name, host: row.host, port: row.port, security: row.security,
     auth: row.auth_user ? { user: row.auth_user, method: row.auth_method, passwordSet: row.auth_secret !== null } : null,
-    allowSelfSigned: row.allow_self_signed === 1, updatedAt: new Date(row.updated_at).toISOString(),
+    allowSelfSigned: row.allow_self_signed === 1, enabled: row.disabled === 0, updatedAt: new Date(row.updated_at).toISOString(),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }

@@ -29,6 +29,25 @@ export async function appendEvent(trx: Kysely<Database> | Transaction<Database>,
   return Number(row.id);
 }
 
+/**
+ * Several entries in one insert per 500, in order: on PostgreSQL under the events lock once (pushed
+ * ids in commit order). The ids a multi-row insert draws are ascending in the order of its rows.
+ */
+export async function appendEvents(trx: Transaction<Database>, es: AppendEvent[]): Promise<SentEvent[]> {
+  if (es.length === 0) return [];
+  if (es.some((e) => e.push) && trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${LOCKS.events})`.execute(trx);
+  const out: SentEvent[] = [];
+  for (let i = 0; i < es.length; i += 500) {
+    const part = es.slice(i, i + 500);
+    const rows = await trx.insertInto('events').values(part.map((e) => ({
+      at: e.at, type: e.type, contact_id: e.contactId, agent_id: e.agentId, data: JSON.stringify(e.data), push: e.push ? JSON.stringify(e.push) : null,
+    }))).returning('id').execute();
+    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    part.forEach((e, k) => { if (e.push) out.push({ id: ids[k], ...e.push }); });
+  }
+  return out;
+}
+
 /** A pushed event as sent: the wire payload with its log id. */
 export type SentEvent = WireEvent & { id: number };
 

@@ -88,3 +88,21 @@ export async function cancelPendingOutbox(trx: Kysely<Database> | Transaction<Da
   const r = await trx.updateTable('outbox').set({ status: 'cancelled', last_error: reason }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/**
+ * A row whose SMTP server is switched off: back to pending with the reason, checked again at
+ * `until` (or at once when the server is enabled); the claim did not count as an attempt.
+ */
+export async function deferOutbox(db: Kysely<Database>, id: number, reason: string, until: number): Promise<void> {
+  await db.updateTable('outbox').set((eb) => ({
+    status: 'pending', last_error: reason, next_attempt_at: until, claimed_by: null, claim_expires_at: null, attempts: eb('attempts', '-', 1),
+  })).where('id', '=', id).execute();
+}
+
+/** Pending rows of the accounts sending through this SMTP server are due now (it was enabled again). */
+export async function wakeOutboxFor(db: Kysely<Database>, smtpServerId: string, now: number): Promise<number> {
+  const accounts = db.selectFrom('accounts').select('id').where('smtp_server_id', '=', smtpServerId);
+  const r = await db.updateTable('outbox').set({ next_attempt_at: now }).where('status', '=', 'pending').where('kind', '!=', 'sent_copy')
+    .where('account_id', 'in', accounts).where('next_attempt_at', '>', now).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -197,6 +197,7 @@ export async function deleteUser(db: Kysely<Database>, id: string): Promise<void
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     await trx.deleteFrom('agent_settings').where('user_id', '=', id).execute();
+    await trx.deleteFrom('image_senders').where('user_id', '=', id).execute();
     await trx.deleteFrom('agent_states').where('user_id', '=', id).execute();
     await trx.deleteFrom('users').where('id', '=', id).execute();
   });

@@ -8,6 +8,7 @@ import {
   updateAccount, updateSmtpServer,
 } from '../../storage/repositories/accounts.js';
 import type { AccountRow } from '../../storage/schema.js';
+import { wakeOutboxFor } from '../../storage/repositories/outbox.js';
 import { requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
 import { accountViewSchema, idParams, securitySchema, smtpServerViewSchema } from '../schemas.js';
@@ -30,6 +31,7 @@ const smtpPatchBody = z.object({
     z.null().describe('No authentication'),
   ]).optional(),
   allowSelfSigned: allowSelfSigned.optional(),
+  enabled: z.boolean().optional().describe('false switches it off: mail through it waits in the outbox, with that reason, instead of failing; true sends what waited'),
 }).strict();
 
 const accountPatchBody = z.object({
@@ -98,7 +100,8 @@ export function mailAdminRoutes(deps: Deps): FastifyPluginAsyncZod {
       preHandler: adminOnly,
       schema: {
         summary: 'Change an SMTP server', tags: ['mail configuration'], params: idParams, body: smtpPatchBody,
-        description: 'Only the fields sent change. auth without password keeps the stored password; auth: null removes authentication.',
+        description: 'Only the fields sent change. auth without password keeps the stored password; auth: null removes authentication. '
+          + 'enabled: false keeps mail for it waiting in the outbox (reason shown on the row and the answer) instead of failing; enabled: true sends it.',
         response: { 200: smtpServerViewSchema, '4xx': errorBodySchema },
       },
     }, async (request) => {
@@ -113,8 +116,14 @@ export function mailAdminRoutes(deps: Deps): FastifyPluginAsyncZod {
       const r = await updateSmtpServer(db, before.id, {
         ...(b.name !== undefined ? { name: b.name } : {}), ...(b.host !== undefined ? { host: b.host } : {}), ...(b.port !== undefined ? { port: b.port } : {}),
         ...(b.security !== undefined ? { security: b.security } : {}), ...(b.allowSelfSigned !== undefined ? { allow_self_signed: b.allowSelfSigned ? 1 : 0 } : {}), ...auth,
+        ...(b.enabled !== undefined ? { disabled: b.enabled ? 0 : 1 } : {}),
       }, deps.clock());
       if (!r.ok) throw new ApiError(409, r.code, r.message, [{ path: 'body.name', message: 'already taken' }]);
+      if (b.enabled === true && before.disabled === 1) {
+        // What waited for it goes now, not at its next check.
+        await wakeOutboxFor(db, before.id, deps.clock());
+        await deps.bus.publish('outbox');
+      }
       return toSmtpServerView(r.server);
     });
 

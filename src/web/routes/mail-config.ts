@@ -33,6 +33,7 @@ export const newSmtpServerBody = z.object({
   security: securitySchema,
   auth: smtpAuthBody.optional(),
   allowSelfSigned: allowSelfSigned.default(false),
+  enabled: z.boolean().default(true).describe('false: mail through it waits in the outbox until it is enabled'),
 }).strict();
 
 const newAccountBody = z.object({
@@ -85,7 +86,7 @@ export function mailConfigRoutes(deps: Deps): FastifyPluginAsyncZod {
       const result = await createSmtpServer(db, {
         name: b.name, host: b.host, port: b.port, security: b.security,
         auth: b.auth ? { user: b.auth.user, method: b.auth.method, secretSealed: deps.secrets.seal(b.auth.password) } : null,
-        allowSelfSigned: b.allowSelfSigned,
+        allowSelfSigned: b.allowSelfSigned, enabled: b.enabled,
       }, deps.clock());
       if (!result.ok) throw new ApiError(409, result.code, result.message, [{ path: 'body.name', message: 'already taken' }]);
       return reply.code(201).send(toSmtpServerView(result.server));

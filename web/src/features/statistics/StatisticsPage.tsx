@@ -9,12 +9,15 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const num = (n: number | null) => (n === null ? '–' : Math.round(n).toString());
 const pct = (n: number | null) => (n === null ? '–' : `${Math.round(n)} %`);
 
+/** Starts come as ISO times with the report zone's offset: their wall-clock part is the period in that zone. */
 function label(start: string, interval: Interval): string {
-  const d = new Date(start);
-  if (interval === 'month') return d.toISOString().slice(0, 7);
-  if (interval === 'day') return d.toISOString().slice(0, 10);
-  return d.toLocaleString([], { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  if (interval === 'month') return start.slice(0, 7);
+  if (interval === 'day') return start.slice(0, 10);
+  return `${start.slice(5, 10)} ${start.slice(11, 16)}`;
 }
+
+const ZONES: string[] = (() => { try { return Intl.supportedValuesOf('timeZone'); } catch { return ['UTC']; } })();
+const zoneData = [...new Set(['UTC', ...ZONES])];
 
 /** Statistics per queue, entrance, task type or agent, per 15 min/hour/day/month over a date range; tables, a chart, CSV. */
 export function StatisticsPage() {
@@ -29,13 +32,16 @@ export function StatisticsPage() {
         <Group align="flex-end">
           <Select label="Per" data={DIMENSIONS} value={form.dimension} allowDeselect={false} onChange={(v) => setForm({ ...form, dimension: v as Dimension, key: undefined })} w={150} />
           <Select label="Interval" data={INTERVALS} value={form.interval} allowDeselect={false} onChange={(v) => setForm({ ...form, interval: v as Interval })} w={150} />
-          <TextInput label="From (UTC)" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.currentTarget.value })} />
-          <TextInput label="To (UTC, exclusive)" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.currentTarget.value })} />
+          <TextInput label="From" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.currentTarget.value })} />
+          <TextInput label="To (exclusive)" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.currentTarget.value })} />
+          <Select label="Time zone" data={zoneData} searchable clearable placeholder="Server's default" value={form.timeZone ?? null} w={210}
+            onChange={(v) => setForm({ ...form, timeZone: v ?? undefined })} comboboxProps={{ withinPortal: true }} />
           <Button type="submit">Show</Button>
           <Button component="a" href={csvLink(query)} variant="default" download>Download CSV</Button>
         </Group>
       </Paper>
       {report.error && <Alert color="red" title="No report">{(report.error as Error).message}</Alert>}
+      {report.data && <Text size="sm" c="dimmed" data-testid="report-zone">Periods in {report.data.timeZone}, from {report.data.from} to {report.data.to}</Text>}
       {report.data && <ReportView report={report.data} interval={query.interval} />}
     </Stack>
   );

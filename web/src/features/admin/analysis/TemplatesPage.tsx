@@ -5,9 +5,10 @@ import { applyApiErrors } from '../ui/apiErrors';
 import { EditDrawer, RowActions } from '../ui/EditDrawer';
 import { FormError, LoadError, Page } from '../ui/Page';
 import { useDeleteTemplate, useSaveTemplate, useTemplates, type Template } from './api';
+import { TemplatePreview } from './TemplatePreview';
 
-/** The variables the server fills in (the API refuses unknown ones, beside the field). */
-const VARIABLES = ['caseNumber', 'customerName', 'originalSubject', 'estimatedWait', 'openingHours'];
+/** The variables the server fills in (the API refuses unknown ones, beside the field); the last two only in automatic answers. */
+const VARIABLES = ['customer.name', 'customer.email', 'case.number', 'agent.name', 'agent.email', 'contact.subject', 'entrance.name', 'estimatedWait', 'openingHours'];
 interface Version { language: string; subject: string; body: string }
 interface Values extends Record<string, unknown> { name: string; defaultLanguage: string; versions: Version[] }
 
@@ -45,6 +46,7 @@ function TemplateForm({ template, onDone }: { template: Template | null; onDone:
           </Paper>
         ))}
         <Group><Button size="compact-xs" variant="subtle" onClick={() => form.insertListItem('versions', { language: '', subject: '', body: '' })}>Add language version</Button></Group>
+        {template ? <TemplatePreview templateId={template.id} versions={v.versions} /> : <Text size="sm" c="dimmed">Add the template to preview it.</Text>}
         <Group justify="flex-end"><Button type="submit" loading={save.isPending}>{template ? 'Save' : 'Add template'}</Button></Group>
       </Stack>
     </form>

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, NumberInput, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, NumberInput, PasswordInput, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { applyApiErrors } from '../ui/apiErrors';
@@ -11,7 +11,7 @@ const METHODS = ['PLAIN', 'LOGIN', 'CRAM-MD5'];
 
 interface Values extends Record<string, unknown> {
   name: string; host: string; port: number; security: 'none' | 'starttls' | 'tls';
-  auth: { user: string; password: string; method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' }; allowSelfSigned: boolean;
+  auth: { user: string; password: string; method: 'PLAIN' | 'LOGIN' | 'CRAM-MD5' }; allowSelfSigned: boolean; enabled: boolean;
 }
 
 /** Add or change an SMTP server; "Test connection" tries the settings as typed (nothing is sent). */
@@ -20,6 +20,7 @@ export function SmtpServerForm({ server, onDone }: { server: SmtpServer | null; 
     initialValues: {
       name: server?.name ?? '', host: server?.host ?? '', port: server?.port ?? 587, security: server?.security ?? 'starttls',
       auth: { user: server?.auth?.user ?? '', password: '', method: server?.auth?.method ?? 'PLAIN' }, allowSelfSigned: server?.allowSelfSigned ?? false,
+      enabled: server?.enabled ?? true,
     },
   });
   const save = useSaveSmtpServer();
@@ -39,7 +40,7 @@ export function SmtpServerForm({ server, onDone }: { server: SmtpServer | null; 
     setError(null);
     const a = auth(v);
     const body = {
-      name: v.name, host: v.host, port: v.port, security: v.security, allowSelfSigned: v.allowSelfSigned,
+      name: v.name, host: v.host, port: v.port, security: v.security, allowSelfSigned: v.allowSelfSigned, enabled: v.enabled,
       // Changing a saved server: an empty password keeps the one stored.
       ...(a ? { auth: server && !a.password ? { user: a.user, method: a.method } : a } : {}),
     };
@@ -63,6 +64,7 @@ export function SmtpServerForm({ server, onDone }: { server: SmtpServer | null; 
         </Group>
         <Select label="Authentication method" data={METHODS} allowDeselect={false} {...form.getInputProps('auth.method')} />
         <Checkbox label="Accept a self-signed certificate" {...form.getInputProps('allowSelfSigned', { type: 'checkbox' })} />
+        <Switch label="Enabled (off: mail through it waits in the outbox)" {...form.getInputProps('enabled', { type: 'checkbox' })} />
         <TestResult result={test} label="SMTP" />
         <Group justify="space-between">
           <Button variant="default" onClick={runTest} loading={testing}>Test connection</Button>

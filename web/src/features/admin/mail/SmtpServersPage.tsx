@@ -1,9 +1,9 @@
-import { Button, Group, Table, Text } from '@mantine/core';
+import { Button, Group, Switch, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { EditDrawer } from '../ui/EditDrawer';
 import { LoadError, Page } from '../ui/Page';
-import { testSavedSmtpServer, useDeleteSmtpServer, useSmtpServers, type SmtpServer, type SmtpTestResult } from './api';
+import { testSavedSmtpServer, useDeleteSmtpServer, usePatchSmtpServer, useSmtpServers, type SmtpServer, type SmtpTestResult } from './api';
 import { SmtpServerForm } from './SmtpServerForm';
 import { TestResult } from './TestResult';
 
@@ -11,6 +11,7 @@ import { TestResult } from './TestResult';
 export function SmtpServersPage() {
   const servers = useSmtpServers();
   const remove = useDeleteSmtpServer();
+  const patch = usePatchSmtpServer();
   const [editing, setEditing] = useState<SmtpServer | 'new' | null>(null);
   const [tests, setTests] = useState<Record<string, SmtpTestResult | 'running'>>({});
   const test = async (id: string) => {
@@ -22,7 +23,7 @@ export function SmtpServersPage() {
     <Page title="SMTP servers" actions={<Button onClick={() => setEditing('new')}>Add SMTP server</Button>}>
       <LoadError error={servers.error} />
       <Table striped highlightOnHover>
-        <Table.Thead><Table.Tr><Table.Th>Name</Table.Th><Table.Th>Host</Table.Th><Table.Th>Security</Table.Th><Table.Th>User</Table.Th><Table.Th>Actions</Table.Th></Table.Tr></Table.Thead>
+        <Table.Thead><Table.Tr><Table.Th>Name</Table.Th><Table.Th>Host</Table.Th><Table.Th>Security</Table.Th><Table.Th>User</Table.Th><Table.Th>Enabled</Table.Th><Table.Th>Actions</Table.Th></Table.Tr></Table.Thead>
         <Table.Tbody>
           {servers.data?.map((s) => {
             const t = tests[s.id];
@@ -33,6 +34,10 @@ export function SmtpServersPage() {
                 <Table.Td>{s.security}</Table.Td>
                 <Table.Td>{s.auth?.user ?? <Text c="dimmed" size="sm">none</Text>}</Table.Td>
                 <Table.Td>
+                  {/* Switched off: its mail waits in the outbox (with that reason) until it is on again. */}
+                  <Switch aria-label={`Enabled: ${s.name}`} checked={s.enabled} onChange={(e) => patch.mutate({ id: s.id, body: { enabled: e.currentTarget.checked } })} />
+                </Table.Td>
+                <Table.Td>
                   <Group gap="xs">
                     <Button size="xs" variant="default" onClick={() => test(s.id)} loading={t === 'running'} aria-label={`Test ${s.name}`}>Test</Button>
                     <Button size="xs" variant="default" onClick={() => setEditing(s)} aria-label={`Edit ${s.name}`}>Edit</Button>
@@ -40,7 +45,7 @@ export function SmtpServersPage() {
                   </Group>
                 </Table.Td>
               </Table.Tr>,
-              t && t !== 'running' ? <Table.Tr key={`${s.id}-test`}><Table.Td colSpan={5}><TestResult result={t} label={s.name} /></Table.Td></Table.Tr> : null,
+              t && t !== 'running' ? <Table.Tr key={`${s.id}-test`}><Table.Td colSpan={6}><TestResult result={t} label={s.name} /></Table.Td></Table.Tr> : null,
             ];
           })}
         </Table.Tbody>

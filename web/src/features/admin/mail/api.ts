@@ -23,6 +23,7 @@ export const useSaveSmtpServer = () => useApiMutation(
     : ok(api.POST('/api/v1/smtp-servers', { body }))),
   [SMTP_KEY],
 );
+export const usePatchSmtpServer = () => useApiMutation(({ id, body }: { id: string; body: BodyOf<'/api/v1/smtp-servers/{id}', 'patch'> }) => ok(api.PATCH('/api/v1/smtp-servers/{id}', { ...path(id), body })), [SMTP_KEY]);
 export const useDeleteSmtpServer = () => useApiMutation((id: string) => ok(api.DELETE('/api/v1/smtp-servers/{id}', path(id))), [SMTP_KEY], 'SMTP server not deleted');
 
 export const testSmtpSettings = (body: BodyOf<'/api/v1/smtp-servers/test', 'post'>) => ok(api.POST('/api/v1/smtp-servers/test', { body }));

@@ -1,5 +1,5 @@
 import { Alert, Button, Checkbox, Group, Loader, Paper, SegmentedControl, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { messageOf } from '@/shared/api';
 import { formatTime } from '@/shared/lib/format';
 import { useShortcut } from '@/shared/shortcuts/registry';
@@ -44,7 +44,11 @@ function ComposerForm({ contactId, options, initial, onSent, onClose }: {
   const autosave = useAutosave(contactId);
   const send = useSend(contactId);
   const update = (patch: Partial<DraftFields>) => setFields((f) => { const next = { ...f, ...patch }; autosave.schedule(next); return next; });
-  const editor = useAnswerEditor(initial.html ?? '', (html) => update({ html }));
+  // Focus where the agent types first: the To field of a forward still without recipients, else the text.
+  const focusTo = initial.mode === 'forward' && (initial.to ?? []).length === 0;
+  const toRef = useRef<HTMLInputElement>(null);
+  useEffect(() => { if (focusTo) toRef.current?.focus(); }, [focusTo]);
+  const editor = useAnswerEditor(initial.html ?? '', (html) => update({ html }), !focusTo);
 
   const switchMode = (mode: Mode) => {
     const d = options.defaults[mode];
@@ -59,7 +63,7 @@ function ComposerForm({ contactId, options, initial, onSent, onClose }: {
   useShortcut({ keys: ['Ctrl+Enter', 'Meta+Enter'], label: 'Send the answer', group: 'Answer' }, doSend);
 
   const list = (label: string, key: 'to' | 'cc' | 'bcc') => (
-    <TagsInput label={label} size="xs" value={fields[key] ?? []} onChange={(v) => update({ [key]: v })} splitChars={[',', ' ', ';']} clearable
+    <TagsInput ref={key === 'to' ? toRef : undefined} label={label} size="xs" value={fields[key] ?? []} onChange={(v) => update({ [key]: v })} splitChars={[',', ' ', ';']} clearable
       placeholder={key === 'to' ? 'Recipients' : undefined} style={{ flex: 1 }} />
   );
   return (

@@ -6,8 +6,10 @@ import { useEffect } from 'react';
 import './editor.css';
 
 /** The answer's text: TipTap with a small, keyboard-reachable toolbar (Ctrl+B, Ctrl+I work too). */
-export function useAnswerEditor(initialHtml: string, onChange: (html: string) => void): Editor | null {
+export function useAnswerEditor(initialHtml: string, onChange: (html: string) => void, autofocus = false): Editor | null {
   const editor = useEditor({
+    // Opened with Reply / Reply all the agent types at once (keyboard-first); a draft continues at its end.
+    autofocus: autofocus ? 'end' : false,
     extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true } }), Placeholder.configure({ placeholder: 'Write your answer…' })],
     content: initialHtml,
     editorProps: { attributes: { 'aria-label': 'Answer text', role: 'textbox', 'aria-multiline': 'true', 'data-testid': 'answer-editor' } },

@@ -3,20 +3,24 @@ import { useState } from 'react';
 import type { ContactDetail } from '@/shared/api';
 import { MessageFrame } from './MessageFrame';
 import { RemoteImagesNotice } from './RemoteImagesNotice';
-import { alwaysShowsImages, setAlwaysShowImages } from './remoteImages';
+import { useImageSenders, useSetImageSender } from './api';
 
 /** The mail's body: the sanitized HTML in the sandboxed frame, or its text. */
 export function MessageBody({ contact }: { contact: ContactDetail }) {
   const sender = contact.from?.address ?? null;
-  const [always, setAlways] = useState(() => alwaysShowsImages(sender));
-  const [shown, setShown] = useState(always);
+  const senders = useImageSenders();
+  const setSender = useSetImageSender();
+  // Only a list read for this message counts (it may have been taken back on another device meanwhile).
+  const always = !!sender && senders.isFetchedAfterMount && (senders.data ?? []).includes(sender.toLowerCase());
+  // "Show images" is for this message only; "always" is the agent's choice on the server.
+  const [clicked, setClicked] = useState(false);
+  const shown = clicked || always;
   const [view, setView] = useState<'html' | 'text'>(contact.html ? 'html' : 'text');
   const html = contact.html;
   const toggleAlways = (on: boolean) => {
     if (!sender) return;
-    setAlwaysShowImages(sender, on);
-    setAlways(on);
-    if (on) setShown(true);
+    setSender.mutate({ sender, always: on });
+    if (!on) setClicked(false);
   };
   return (
     <Stack gap="xs" style={{ flex: 1, minHeight: 0 }}>
@@ -27,7 +31,7 @@ export function MessageBody({ contact }: { contact: ContactDetail }) {
       {html && view === 'html' ? (
         <>
           <RemoteImagesNotice count={contact.remoteContentBlocked} sender={sender} shown={shown} always={always}
-            onShow={() => setShown(true)} onAlways={toggleAlways} />
+            onShow={() => setClicked(true)} onAlways={toggleAlways} />
           <MessageFrame key={shown ? 'remote' : 'local'} html={html} allowRemoteImages={shown} title={`Message: ${contact.subject}`} />
         </>
       ) : (
