@@ -82,8 +82,9 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   };
 
   const deliver = async (row: OutboxRow): Promise<void> => {
-    // claimed before (attempts counts claims): the earlier attempt may have ended between the 250 and its commit
-    if (row.attempts > 1 && journal.has(journalKey(row))) {
+    // an earlier attempt (killed, or its run failed) may have ended between the 250 and its commit;
+    // a released claim does not count as an attempt, so every row is looked up (small files, emptied when settled)
+    if (journal.has(journalKey(row))) {
       await finishSent(row, SENT_BEFORE_RESTART);
       deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent_before_restart' });
       log.warn({ outboxId: row.id, kind: row.kind }, 'outbox message was sent before a restart (sent journal): recorded as sent, not sent again');

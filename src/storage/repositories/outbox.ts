@@ -46,7 +46,9 @@ export async function claimOutbox(storage: Storage, worker: string, limit: numbe
  * now instead of after the lease. Only for a worker starting up under a stable instance id.
  */
 export async function releaseOutboxClaims(db: Kysely<Database>, worker: string, now: number): Promise<number> {
-  const rows = await db.updateTable('outbox').set({ status: 'pending', claimed_by: null, claim_expires_at: null, next_attempt_at: now })
+  // The claim's attempt never reached an outcome: it does not count (a worker killed again and again
+  // must not push a row towards its back-off ceiling and MAX_DELIVERY_ATTEMPTS).
+  const rows = await db.updateTable('outbox').set((eb) => ({ status: 'pending', claimed_by: null, claim_expires_at: null, next_attempt_at: now, attempts: eb('attempts', '-', 1) }))
     .where('status', '=', 'sending').where('claimed_by', '=', worker).returning('id').execute();
   return rows.length;
 }

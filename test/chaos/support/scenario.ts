@@ -236,6 +236,8 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     const boxes = await readMailboxes();
     figures = judge(sent, state, boxes, externalIds);
     figures.problems.push(...problemsDuringRun);
+    // one message in flight per sending process: a kill can leave at most one message inside SMTP's 250 window
+    if (figures.resent > kills.length) figures.problems.push(`${figures.resent} automatic answers resent, more than the ${kills.length} kills can explain: ${figures.resentMessageIds.join(' ')}`);
     o.log(`[${tag}] agents accepted ${work.accepted.size}, answered ${work.answered.size} through the API (${work.answerUnsure.size} requests without a seen outcome, not repeated), closed ${work.closed.size} (${work.errors} failed requests, retried); ${figures.contactsOpen} contacts still waiting for an agent when the run ended`);
     if (figures.acceptedByExternal === 0 || figures.accepted === figures.acceptedByExternal) figures.problems.push('agents of both kinds (built-in and external-client) must have accepted contacts');
     const tails = figures.problems.length ? cluster.members.map((m) => cluster.tail(m.name, 3000)).join('\n') : '';
