@@ -64,7 +64,7 @@ export interface Figures {
   autoAnswersDelivered: number;
   autoAnswersLost: number;
   autoAnswersDuplicated: number;
-  /** Automatic answers: copies beyond the first of one and the same message (one outbox row, one Message-ID): a resend, not a second answer. */
+  /** Copies beyond the first of one and the same message (one outbox row: automatic answer, redirect or agent's answer): a resend, not a second message. */
   resent: number;
   /** Message-IDs of those resent messages (the proof that they are the same message). */
   resentMessageIds: string[];
@@ -144,7 +144,10 @@ export function judge(sent: SentMail[], state: State, found: Found, externalAgen
   const expectedRedirects = new Set(state.contacts.filter((c) => ['assigned', 'closed'].includes(c.status) && c.agent_id && externalAgentIds.has(c.agent_id)).map((c) => c.id));
   const redirectCopies = count(redirects);
   const redirectsLost = [...expectedRedirects].filter((id) => !redirectCopies.has(id));
-  const redirectsDup = [...redirectCopies].filter(([, n]) => n > 1);
+  // one redirect row per contact: its copies are the same message, so a second copy is a resend (SMTP's 250 window)
+  const redirectRows = count(state.outbox.filter((o) => o.kind === 'redirect').map((o) => o.contact_id ?? ''));
+  const redirectsResent = [...redirectCopies].filter(([id, n]) => n > 1 && redirectRows.get(id) === 1);
+  const redirectsDup = [...redirectCopies].filter(([id, n]) => n > 1 && redirectRows.get(id) !== 1);
   const redirectsStray = [...redirectCopies.keys()].filter((id) => !expectedRedirects.has(id));
   if (redirectsLost.length) problems.push(`redirects missing: ${redirectsLost.slice(0, 5).join(' ')}`);
   if (redirectsDup.length) problems.push(`redirects delivered more than once: ${redirectsDup.slice(0, 5).map(([id, n]) => `${id}×${n}`).join(' ')}`);
@@ -158,9 +161,11 @@ export function judge(sent: SentMail[], state: State, found: Found, externalAgen
   const inSent = count(found.sentFolderIds.map(norm));
   const answersMissing = agentAnswers.filter((a) => !inBoxes.has(norm(a.message_id)) || !inSent.has(norm(a.message_id)));
   // an agent's answer is one row with one Message-ID: a second copy is always a resend of the same message
-  const answersTwice = agentAnswers.filter((a) => (inBoxes.get(norm(a.message_id)) ?? 0) > 1 || (inSent.get(norm(a.message_id)) ?? 0) > 1);
+  const answersTwice = agentAnswers.filter((a) => (inBoxes.get(norm(a.message_id)) ?? 0) > 1);
   if (answersMissing.length) problems.push(`agent answers missing from the customer's mailbox or the Sent folder: ${answersMissing.slice(0, 5).map((a) => a.message_id).join(' ')}`);
-  if (answersTwice.length) problems.push(`agent answers delivered or filed more than once: ${answersTwice.slice(0, 5).map((a) => `${a.message_id} (${inBoxes.get(norm(a.message_id))}/${inSent.get(norm(a.message_id))})`).join(' ')}`);
+  // (a second copy in the Sent folder is a fault: the APPEND looks the Message-ID up first)
+  const filedTwice = agentAnswers.filter((a) => (inSent.get(norm(a.message_id)) ?? 0) > 1);
+  if (filedTwice.length) problems.push(`agent answers filed more than once: ${filedTwice.slice(0, 5).map((a) => a.message_id).join(' ')}`);
   const perContact = count(agentAnswers.map((a) => a.contact_id));
   for (const [id, n] of perContact) if (n > 1) problems.push(`contact ${id} was answered ${n} times`);
 
@@ -177,12 +182,13 @@ export function judge(sent: SentMail[], state: State, found: Found, externalAgen
     lost: lostIds.length, duplicated: dupIds.length,
     autoAnswersExpected: expectedAnswers.size, autoAnswersDelivered: answers.length, autoAnswersLost: answersLost.length,
     autoAnswersDuplicated: answersDup.reduce((s, [, ids]) => s + ids.length - 1, 0),
-    resent: answersResent.reduce((s, [, ids]) => s + ids.length - 1, 0),
-    resentMessageIds: answersResent.map(([, ids]) => ids[0]),
+    resent: answersResent.reduce((s, [, ids]) => s + ids.length - 1, 0) + redirectsResent.reduce((s, [, n]) => s + n - 1, 0)
+      + answersTwice.reduce((s, a) => s + (inBoxes.get(norm(a.message_id)) ?? 1) - 1, 0),
+    resentMessageIds: [...answersResent.map(([, ids]) => ids[0]), ...redirectsResent.map(([id]) => `redirect of contact ${id}`), ...answersTwice.map((a) => a.message_id)],
     resendsPrevented: state.outbox.filter((o) => o.status === 'sent' && PREVENTED.test(o.last_error ?? '')).length,
     redirectsExpected: expectedRedirects.size, redirectsDelivered: redirects.length, redirectsLost: redirectsLost.length,
     redirectsDuplicated: redirectsDup.reduce((s, [, n]) => s + n - 1, 0),
-    agentAnswers: agentAnswers.length, agentAnswersLost: answersMissing.length, agentAnswersDuplicated: answersTwice.length,
+    agentAnswers: agentAnswers.length, agentAnswersLost: answersMissing.length, agentAnswersDuplicated: filedTwice.length,
     unprocessed: state.unprocessedInbound + unsent.length, contactsOpen: open.length, accepted: state.contacts.filter((c) => ['assigned', 'closed'].includes(c.status)).length, acceptedByExternal: expectedRedirects.size, unhealthyAccounts: unhealthy, problems,
   };
 }
