@@ -22,6 +22,16 @@ export interface Bus {
 
 const CHANNEL = 'switchyard';
 
+/**
+ * One message to every process listening on this database, from a process without a bus (the
+ * CLI). On PostgreSQL a NOTIFY on the bus's channel; on SQLite there is no other process to tell
+ * (caches there expire by themselves).
+ */
+export async function notifyOnce(storage: Storage, topic: Topic, payload: unknown): Promise<void> {
+  if (storage.dialect !== 'postgres') return;
+  await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ t: topic, p: payload ?? null })})`.execute(storage.db);
+}
+
 export function createLocalBus(): Bus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);

@@ -12,6 +12,19 @@ export async function announceConfigChange(bus: Bus, scope: ConfigScope): Promis
   await bus.publish('config', { scope });
 }
 
+/**
+ * A user changed (disabled, deleted, role, password, email, skills): every process drops what it
+ * cached of that user (its sessions' resolution, its address for redirects). After commit.
+ */
+export async function announceUserChange(bus: Bus, userId: string): Promise<void> {
+  await bus.publish('config', { scope: 'users', userId });
+}
+
+/** Sessions ended (signed out: by their token hashes; every session of a user: by its id): no process accepts them any more. After commit. */
+export async function announceSessionsEnded(bus: Bus, ended: { userId: string } | { tokenHashes: string[] }): Promise<void> {
+  await bus.publish('config', { scope: 'sessions', ...ended });
+}
+
 export interface Cached<T> {
   get(): Promise<T>;
   /** Drops the value; the next get() loads it again. */
