@@ -18,6 +18,8 @@ export interface Bus {
   publishMany?(topic: Topic, payloads: unknown[]): Promise<void>;
   subscribe(topic: Topic, fn: (payload: unknown) => void): () => void;
   close(): Promise<void>;
+  /** Messages reach every process on the database (PostgreSQL), not only this one (SQLite). */
+  readonly crossProcess?: boolean;
 }
 
 const CHANNEL = 'switchyard';
@@ -78,7 +80,11 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
     onError(err);
     const retry = () => {
       if (closed) { reconnecting = false; return; }
-      connect().then(() => { reconnecting = false; }, (e: Error) => { onError(e); setTimeout(retry, 1000).unref(); });
+      connect().then(() => {
+        reconnecting = false;
+        // Announcements made while this process was deaf are lost: every cache in it starts afresh.
+        local.emit('config', null);
+      }, (e: Error) => { onError(e); setTimeout(retry, 1000).unref(); });
     };
     setTimeout(retry, 1000).unref();
   };
@@ -91,6 +97,7 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
     await sql`select pg_notify(${CHANNEL}, ${text})`.execute(storage.db);
   };
   return {
+    crossProcess: true,
     publish,
     async publishMany(topic, payloads) {
       if (topic === 'config') { for (const p of payloads) await publish(topic, p); return; }

@@ -10,8 +10,8 @@ import type { UserRow } from '../storage/schema.js';
  * announceSessionsEnded, scope 'users' / 'sessions' of the 'config' topic, the same channel as
  * every configuration change), and every process drops what it cached for that user or session
  * at once: sign-out and disabling take effect on every process at the next request. The TTL only
- * bounds how long a lost announcement (a bus outage; the SQLite CLI, which has no bus to the
- * running server) could keep a session working. A cached entry never outlives its session's
+ * bounds how long a lost announcement (a bus outage) could keep a session working. On SQLite, whose bus does not leave the process,
+ * nothing is kept (see sessionCache). A cached entry never outlives its session's
  * expiry (sessions have a fixed lifetime: nothing is written per request).
  */
 export const SESSION_CACHE_MS = 5_000;
@@ -32,7 +32,9 @@ const caches = new WeakMap<Bus, SessionCache>();
 /** The session cache of this process (one per bus, subscribed once). */
 export function sessionCache(deps: Pick<Deps, 'bus' | 'storage'>): SessionCache {
   let c = caches.get(deps.bus);
-  if (!c) caches.set(deps.bus, (c = createSessionCache(deps, SESSION_CACHE_MS)));
+  // On SQLite the bus stays inside this process: another process (a second instance, the CLI) could
+  // not announce a sign-out, so every request asks the database (there it is an in-process read).
+  if (!c) caches.set(deps.bus, (c = createSessionCache(deps, deps.bus.crossProcess ? SESSION_CACHE_MS : 0)));
   return c;
 }
 
