@@ -4,6 +4,8 @@ import { ROOT } from './lib.js';
 import { benchAnalysis } from './analysis.js';
 import { benchIngest } from './ingest.js';
 import { benchLatency } from './latency.js';
+import { benchLatencySmtp } from './latency-smtp.js';
+import { benchBacklog } from './backlog.js';
 import { benchAcdScale } from './acd-scale.js';
 import { benchAcdDay } from './acd-day.js';
 import { benchStatistics } from './statistics.js';
@@ -12,7 +14,7 @@ import { benchDeskLoad, benchDeskOffer } from './desk.js';
 import { benchAcdApi } from './acd-api.js';
 
 /** npm run bench [-- name…]: prints one table per benchmark. Not a test: nothing here asserts a timing. */
-const ALL: Record<string, () => Promise<void>> = { ingest: benchIngest, latency: benchLatency, analysis: benchAnalysis, 'acd-scale': benchAcdScale, 'acd-day': benchAcdDay, 'acd-api': benchAcdApi, statistics: benchStatistics, monitor: benchMonitor, 'desk-offer': benchDeskOffer, 'desk-load': benchDeskLoad };
+const ALL: Record<string, () => Promise<void>> = { ingest: benchIngest, latency: benchLatency, 'latency-smtp': benchLatencySmtp, backlog: benchBacklog, analysis: benchAnalysis, 'acd-scale': benchAcdScale, 'acd-day': benchAcdDay, 'acd-api': benchAcdApi, statistics: benchStatistics, monitor: benchMonitor, 'desk-offer': benchDeskOffer, 'desk-load': benchDeskLoad };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

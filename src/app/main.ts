@@ -4,10 +4,6 @@ import { createMetrics } from '../observability/metrics.js';
 import { openStorage } from '../storage/db.js';
 import { createLocalBus, createPostgresBus } from '../storage/bus.js';
 import { createSecretBox, loadSecretKey } from '../adapters/crypto/secrets.js';
-import { startAcd } from '../roles/acd/index.js';
-import { startEmailServer } from '../roles/email-server/index.js';
-import { startAccountServer } from '../roles/account-server/index.js';
-import { startWeb } from '../roles/web/index.js';
 import type { Deps, StopRole } from './deps.js';
 import { ensureAdmin, ensureDemo } from './bootstrap.js';
 
@@ -27,11 +23,16 @@ export async function buildDeps(config: Config): Promise<Deps> {
   return { config, logger, storage, bus, secrets, metrics: createMetrics(), clock: Date.now };
 }
 
+/**
+ * Each role's code is loaded only by a process that runs it: a process with one role (as in
+ * production with several email servers) does not carry the web stack's or the others' modules
+ * in memory.
+ */
 const STARTERS: Record<Role, (deps: Deps) => Promise<StopRole>> = {
-  acd: startAcd,
-  'email-server': startEmailServer,
-  'account-server': startAccountServer,
-  web: startWeb,
+  acd: async (deps) => (await import('../roles/acd/index.js')).startAcd(deps),
+  'email-server': async (deps) => (await import('../roles/email-server/index.js')).startEmailServer(deps),
+  'account-server': async (deps) => (await import('../roles/account-server/index.js')).startAccountServer(deps),
+  web: async (deps) => (await import('../roles/web/index.js')).startWeb(deps),
 };
 const ORDER: Role[] = ['acd', 'email-server', 'account-server', 'web'];
 

@@ -30,6 +30,9 @@ const envSchema = z.object({
   SWITCHYARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   SWITCHYARD_TRUST_PROXY: z.string().regex(/^[0-9A-Fa-f.:/,\s a-z]+$/, 'a comma-separated list of proxy addresses or CIDRs (or loopback)').optional(),
   SWITCHYARD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** IMAP fetch batches: at most this many bytes of message sources (a larger single message is fetched alone) and this many messages. */
+  SWITCHYARD_IMAP_BATCH_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  SWITCHYARD_IMAP_BATCH_MESSAGES: z.coerce.number().int().min(1).max(10_000).default(200),
   /** The address browsers use, e.g. https://switchyard.example.com: its origin is accepted on cookie-authenticated writes and WebSocket upgrades. */
   SWITCHYARD_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 });
@@ -58,6 +61,8 @@ export interface Config {
   acdCommandTimeoutMs: number;
   /** Agent answers: the undo window before a sent answer leaves (0 = off), and the largest upload. */
   answers: { undoSendSeconds: number; maxUploadBytes: number };
+  /** IMAP fetch batch bounds (account server). */
+  imap: { batchBytes: number; batchMessages: number };
   /** The default time zone of statistics reports (IANA name; a report may ask for another). */
   timeZone: string;
 }
@@ -100,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       sessionHours: e.SWITCHYARD_SESSION_HOURS,
       acdCommandTimeoutMs: e.SWITCHYARD_ACD_COMMAND_TIMEOUT_MS,
       answers: { undoSendSeconds: e.SWITCHYARD_UNDO_SEND_SECONDS, maxUploadBytes: e.SWITCHYARD_MAX_UPLOAD_BYTES },
+      imap: { batchBytes: e.SWITCHYARD_IMAP_BATCH_BYTES, batchMessages: e.SWITCHYARD_IMAP_BATCH_MESSAGES },
       timeZone: e.SWITCHYARD_TIME_ZONE,
     },
   };

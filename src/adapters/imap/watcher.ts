@@ -1,4 +1,4 @@
-import { ImapFlow, type FetchMessageObject, type MailboxLockObject } from 'imapflow';
+import { ImapFlow, type MailboxLockObject } from 'imapflow';
 import type { Logger } from '../../observability/logger.js';
 
 /**
@@ -29,14 +29,25 @@ export interface ImapMailboxOptions {
   logger: Logger;
 }
 
+export interface BatchLimits { maxBytes: number; maxMessages: number }
+
+/** Messages at least this large are downloaded in chunks (BINARY partial fetches) instead of one FETCH literal. */
+export const DOWNLOAD_FROM_BYTES = 1024 * 1024;
+
 export interface FetchedMessage { uid: number; raw: Buffer; /** INTERNALDATE: when the server received it (epoch ms), or null. */ arrivedAt: number | null }
 
 export interface ImapMailbox {
   /** UIDVALIDITY of the selected mailbox as of now (a re-SELECT may change it). */
   uidValidity(): number;
   readonly supportsIdle: boolean;
-  /** Yields the messages with UID > afterUid in ascending order, `batchSize` sources at a time. */
-  fetchNew(afterUid: number, batchSize: number): AsyncGenerator<FetchedMessage[]>;
+  /**
+   * Yields the messages with UID > afterUid in ascending UID order, in batches planned from the
+   * messages' sizes (RFC822.SIZE) so a batch holds at most `limits.maxBytes` of sources and at most
+   * `limits.maxMessages` messages; a single message larger than maxBytes is a batch of its own.
+   * Sources are streamed (FETCH as an async iterator; `download` in chunks for large ones), so
+   * only the current batch is in memory.
+   */
+  fetchNew(afterUid: number, limits: BatchLimits): AsyncGenerator<FetchedMessage[]>;
   /** Runs the after-import action on the given UIDs (already stored). */
   applyAfterImport(action: AfterImportAction, uids: number[], moveTo: string | null): Promise<void>;
   /** fn runs when the server reports new messages (EXISTS). */
@@ -79,6 +90,25 @@ export function describeImapError(err: unknown): string {
   }
   if (e.responseText) return `${e.serverResponseCode ? `${e.serverResponseCode} ` : ''}${e.responseText}`;
   return e.message || e.code || 'unknown error';
+}
+
+export interface SizedUid { uid: number; size: number }
+
+/**
+ * Groups UIDs (ascending) into batches of at most maxMessages and at most maxBytes by their sizes;
+ * a message larger than maxBytes on its own is a batch of one.
+ */
+export function planBatches(sized: readonly SizedUid[], limits: BatchLimits): SizedUid[][] {
+  const out: SizedUid[][] = [];
+  let cur: SizedUid[] = [];
+  let bytes = 0;
+  for (const m of sized) {
+    if (cur.length && (bytes + m.size > limits.maxBytes || cur.length >= limits.maxMessages)) { out.push(cur); cur = []; bytes = 0; }
+    cur.push(m);
+    bytes += m.size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -142,6 +172,15 @@ export async function openImapMailbox(opts: ImapMailboxOptions): Promise<ImapMai
     opts.signal?.removeEventListener('abort', abort);
   }
 
+  /** The whole source of one message, read in chunks; null when it no longer exists. */
+  const downloadSource = async (uid: number): Promise<Buffer | null> => {
+    const d = await client.download(String(uid), undefined, { uid: true, chunkSize: 256 * 1024 });
+    if (!d?.content) return null;
+    const parts: Buffer[] = [];
+    for await (const chunk of d.content as AsyncIterable<Buffer>) parts.push(chunk);
+    return Buffer.concat(parts);
+  };
+
   let moveTargetReady = false;
   const ensureFolder = async (path: string) => {
     if (moveTargetReady) return;
@@ -155,16 +194,33 @@ export async function openImapMailbox(opts: ImapMailboxOptions): Promise<ImapMai
     closed,
     onNewMail: (fn) => { newMail.add(fn); },
 
-    async *fetchNew(afterUid, batchSize) {
-      const found = await withLock(() => client.search({ uid: `${afterUid + 1}:*` }, { uid: true }));
-      // "N:*" matches the highest UID even when N is above it: keep only UIDs past the cursor.
-      const uids = (Array.isArray(found) ? found : []).filter((u) => u > afterUid).sort((a, b) => a - b);
-      for (const batch of chunks(uids, batchSize)) {
-        const messages: FetchMessageObject[] = await withLock(() => client.fetchAll(uidSet(batch), { uid: true, source: true, internalDate: true }, { uid: true }));
-        const out = messages
-          .filter((m) => m.uid > afterUid && m.source !== undefined)
-          .map((m) => ({ uid: m.uid, raw: m.source as Buffer, arrivedAt: internalDateMs(m.internalDate) }))
-          .sort((a, b) => a.uid - b.uid);
+    async *fetchNew(afterUid, limits) {
+      // Sizes first (metadata only), then batches planned by bytes.
+      const sized: SizedUid[] = [];
+      await withLock(async () => {
+        for await (const m of client.fetch(`${afterUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
+          // "N:*" matches the highest UID even when N is above it: keep only UIDs past the cursor.
+          if (m.uid > afterUid) sized.push({ uid: m.uid, size: m.size ?? 0 });
+        }
+      });
+      sized.sort((a, b) => a.uid - b.uid);
+      for (const batch of planBatches(sized, limits)) {
+        const out = await withLock(async () => {
+          const got: FetchedMessage[] = [];
+          const small = batch.filter((m) => m.size < DOWNLOAD_FROM_BYTES).map((m) => m.uid);
+          if (small.length) {
+            for await (const m of client.fetch(uidSet(small), { uid: true, source: true, internalDate: true }, { uid: true })) {
+              if (m.uid > afterUid && m.source !== undefined) got.push({ uid: m.uid, raw: m.source, arrivedAt: internalDateMs(m.internalDate) });
+            }
+          }
+          for (const m of batch.filter((b) => b.size >= DOWNLOAD_FROM_BYTES)) {
+            const raw = await downloadSource(m.uid);
+            if (!raw) continue; // expunged meanwhile
+            const meta = await client.fetchOne(String(m.uid), { uid: true, internalDate: true }, { uid: true });
+            got.push({ uid: m.uid, raw, arrivedAt: meta ? internalDateMs(meta.internalDate) : null });
+          }
+          return got.sort((a, b) => a.uid - b.uid);
+        });
         if (out.length) yield out;
       }
     },

@@ -140,12 +140,15 @@ export function sequenceRegexSource(spec: SequenceSpec): string {
 /** Largest text searched; longer text is cut (machine-made key/value mail is short). */
 export const MAX_PATTERN_INPUT = 1_000_000;
 
-export function compilePattern(spec: PatternSpec): CompileResult {
+/** `lineFilter: false` searches the whole text always (tests compare both ways). */
+export function compilePattern(spec: PatternSpec, opts: { lineFilter?: boolean } = {}): CompileResult {
+  const useFilter = opts.lineFilter ?? true;
   const problems = validatePatternSpec(spec);
   if (problems.length > 0) return { ok: false, code: 'pattern.invalid', message: problems.map((p) => p.message).join('; '), problems };
   if (spec.kind === 'regex') {
     const c = compileRegex(spec.regex, spec.ignoreCase ?? false);
     if (!c.ok) return { ok: false, code: 'pattern.invalid', message: c.message, problems: [{ code: 'pattern.invalid', message: c.message }] };
+    const filter = useFilter ? regexLineFilter(spec.regex, spec.ignoreCase ?? false) : null;
     return { ok: true, pattern: { spec, findAll: scanner(c.re, (m) => {
       // Named groups are saved; else group 1; else the whole match.
       const named = Object.values(m.getNamedGroups());
@@ -153,7 +156,7 @@ export function compilePattern(spec: PatternSpec): CompileResult {
         ? named.filter((v): v is string => v !== null).join('')
         : m.groupCount() >= 1 ? (m.group(1) ?? '') : (m.group() ?? '');
       return { value, start: m.start(), end: m.end(), match: m.group() ?? '' };
-    }) } };
+    }, filter) } };
   }
   const seq = spec as SequenceSpec;
   const source = sequenceRegexSource(seq);
@@ -164,28 +167,84 @@ export function compilePattern(spec: PatternSpec): CompileResult {
     let value = '';
     seq.parts.forEach((p, i) => { if (p.save) value += m.group(i + 2) ?? ''; });
     return { value, start: m.start(1), end: m.end(1), match: m.group(1) ?? '' };
-  }) } };
+  }, useFilter ? sequenceLineFilter(seq) : null) } };
 }
 
 type Re2Matcher = ReturnType<RE2JS['matcher']>;
+
+/**
+ * A line filter: true when a line may hold a match. Given only for specifications whose matches
+ * cannot contain a line feed; then the text is searched line by line (split at "\n") and only the
+ * lines the filter passes. That finds the same matches: the "\n" around a line is a non-word
+ * character, so `\b` and the sequence boundaries behave at a line's ends as beside the "\n".
+ * re2js steps its automaton over every character it is given, so skipping lines that lack a
+ * character every match needs (a digit, a literal) is most of the cost of a 10 KB mail.
+ */
+type LineFilter = (line: string) => boolean;
 
 /**
  * Every non-overlapping match in the text (cut at MAX_PATTERN_INPUT), with the value to save.
  * The next search resumes at the end of the match body, so a boundary character after one
  * match may serve as the boundary before the next; an empty match moves on by one.
  */
-function scanner(re: RE2JS, read: (m: Re2Matcher) => { value: string; start: number; end: number; match: string }) {
-  return (text: string): Array<{ value: string; at: number; match: string }> => {
-    const out: Array<{ value: string; at: number; match: string }> = [];
-    const m = re.matcher(text.slice(0, MAX_PATTERN_INPUT));
+function scanner(re: RE2JS, read: (m: Re2Matcher) => { value: string; start: number; end: number; match: string }, lineFilter: LineFilter | null = null) {
+  const scan = (text: string, offset: number, out: Array<{ value: string; at: number; match: string }>) => {
+    const m = re.matcher(text);
     let pos = 0;
     while (pos <= m.inputLength() && m.find(pos)) {
       const { value, start, end, match } = read(m);
-      if (value !== '') out.push({ value, at: start, match });
+      if (value !== '') out.push({ value, at: start + offset, match });
       pos = end > start ? end : end + 1;
+    }
+  };
+  return (full: string): Array<{ value: string; at: number; match: string }> => {
+    const out: Array<{ value: string; at: number; match: string }> = [];
+    const text = full.slice(0, MAX_PATTERN_INPUT);
+    if (!lineFilter) { scan(text, 0, out); return out; }
+    for (let from = 0; from <= text.length;) {
+      const nl = text.indexOf('\n', from);
+      const to = nl === -1 ? text.length : nl;
+      const line = text.slice(from, to);
+      if (lineFilter(line)) scan(line, from, out);
+      from = to + 1;
     }
     return out;
   };
+}
+
+const upperIncludes = (needle: string) => {
+  const up = needle.toUpperCase();
+  const low = needle.toLowerCase();
+  return (line: string) => line.toUpperCase().includes(up) || line.toLowerCase().includes(low);
+};
+
+/** Lines a sequence's match needs: one with a character of each required part (min ≥ 1); null when a literal may hold a line feed. */
+export function sequenceLineFilter(spec: SequenceSpec): LineFilter | null {
+  if (spec.parts.some((p) => p.kind === 'literal' && /[\r\n]/.test(p.literal ?? ''))) return null;
+  const tests: LineFilter[] = [];
+  for (const p of spec.parts) {
+    if (p.min < 1) continue;
+    if (p.kind === 'digit') tests.push((l) => /[0-9]/.test(l));
+    else if (p.kind === 'literal' && p.literal) tests.push(spec.ignoreCase ? upperIncludes(p.literal) : (l) => l.includes(p.literal!));
+  }
+  return (line) => tests.every((t) => t(line));
+}
+
+/**
+ * For an RE2 regex written as plain text: when its source provably cannot match a line feed
+ * (no \s, negated class, dot, anchor, escape of a control character, flag group, alternation)
+ * and begins with a literal of two or more characters (after an optional \b), the lines that
+ * contain that literal; otherwise null (the whole text is searched).
+ */
+export function regexLineFilter(source: string, ignoreCase: boolean): LineFilter | null {
+  if (/[\x00-\x1f|.^$]|\\[sSWDPpnrvftxuC0-9aAzQE]|\[\^|\[:|\(\?[a-zA-Z]/.test(source)) return null;
+  const m = /^(?:\\b)?((?:[A-Za-z0-9#@_ :\/-]|\\[-#@_:\/])+)/.exec(source);
+  if (!m) return null;
+  let literal = m[1].replace(/\\(.)/g, '$1');
+  // A quantifier after the run applies to its last character only.
+  if (/^[?*+{]/.test(source.slice(m[0].length))) literal = literal.slice(0, -1);
+  if (literal.length < 2) return null;
+  return ignoreCase ? upperIncludes(literal) : (l) => l.includes(literal);
 }
 
 export interface PatternFound {

@@ -2,7 +2,7 @@ import type { Deps } from '../../app/deps.js';
 import type { Logger } from '../../observability/logger.js';
 import type { AccountRow } from '../../storage/schema.js';
 import { backoffDelay, type BackoffOptions } from '../../core/backoff.js';
-import { advanceCursor, getCursor, markSourceActionDone, pendingSourceActions, storeInbound } from '../../storage/repositories/inbound.js';
+import { advanceCursor, getCursor, markSourceActionDone, pendingSourceActions, storeInboundBatch } from '../../storage/repositories/inbound.js';
 import { ImapMailboxError, describeImapError, openImapMailbox, type ImapMailbox } from '../../adapters/imap/watcher.js';
 import { healthReporter, interruptibleSleep, type AccountState } from './health.js';
 
@@ -14,11 +14,19 @@ import { healthReporter, interruptibleSleep, type AccountState } from './health.
  */
 
 export interface ImapAccountOptions {
+  /** A fetch batch's bounds: messages and bytes of sources held at once (defaults: 200, 8 MB). */
   batchSize?: number;
+  batchBytes?: number;
+  /** Called after each batch is stored and acted on at the source (tests, metrics). */
+  onBatch?: (batch: FetchedBatchInfo) => void;
   backoff?: BackoffOptions;
   /** Passed through to the adapter (tests use small values). */
   maxIdleTimeMs?: number;
 }
+
+export interface FetchedBatchInfo { messages: number; bytes: number; firstUid: number; lastUid: number }
+
+export const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
 
 export interface AccountWatcher {
   /**
@@ -38,7 +46,7 @@ export class AccountConfigError extends Error {
 export function startImapAccount(deps: Deps, account: AccountRow, log: Logger, opts: ImapAccountOptions = {}): AccountWatcher {
   const health = healthReporter(deps, account.id, log);
   const pause = interruptibleSleep();
-  const batchSize = opts.batchSize ?? 200;
+  const limits = { maxMessages: opts.batchSize ?? 200, maxBytes: opts.batchBytes ?? DEFAULT_BATCH_BYTES };
   const source = { account: account.address };
   let stopping = false;
   let attempt = 0; // consecutive failures; reset by a successful run, not by a mere login
@@ -79,22 +87,19 @@ export function startImapAccount(deps: Deps, account: AccountRow, log: Logger, o
     }
 
     let fetchedTotal = 0;
-    for await (const batch of mailbox.fetchNew(lastUid, batchSize)) {
+    for await (const batch of mailbox.fetchNew(lastUid, limits)) {
       if (fetchedTotal === 0) await health.set('fetching');
-      const storedIds: number[] = [];
-      for (const msg of batch) {
-        deps.metrics.messagesFetched.inc(source);
-        const r = await storeInbound(deps.storage, { accountId: account.id, uidvalidity, uid: msg.uid, raw: msg.raw, sourceAction: 'pending', arrivedAt: msg.arrivedAt }, deps.clock(), { mailbox: account.mailbox });
-        if (r.stored && r.id !== null) {
-          storedIds.push(r.id);
-          deps.metrics.messagesStored.inc({ ...source, source: 'imap' });
-        }
-      }
+      deps.metrics.messagesFetched.inc(source, batch.length);
+      // The whole batch in one transaction; only then is the source touched.
+      const results = await storeInboundBatch(deps.storage, batch.map((msg) => ({ accountId: account.id, uidvalidity, uid: msg.uid, raw: msg.raw, sourceAction: 'pending' as const, arrivedAt: msg.arrivedAt })), deps.clock(), { mailbox: account.mailbox });
+      const storedIds = results.flatMap((r) => (r.stored && r.id !== null ? [r.id] : []));
+      if (storedIds.length) deps.metrics.messagesStored.inc({ ...source, source: 'imap' }, storedIds.length);
       fetchedTotal += batch.length;
       if (storedIds.length) await deps.bus.publish('inbound', { accountId: account.id }).catch((err) => log.warn({ err }, 'bus publish failed'));
       // Every UID in the batch is stored now (new or from before), so the source may be touched.
       await mailbox.applyAfterImport(account.after_import, batch.map((m) => m.uid), account.move_to);
       await markSourceActionDone(db, storedIds);
+      opts.onBatch?.({ messages: batch.length, bytes: batch.reduce((n, m) => n + m.raw.length, 0), firstUid: batch[0].uid, lastUid: batch[batch.length - 1].uid });
       if (stopping) break; // never stop inside a batch; between batches is fine
     }
     if (fetchedTotal) log.info({ fetched: fetchedTotal }, 'mailbox run done');

@@ -3,7 +3,7 @@ import type { BackoffOptions } from '../../core/backoff.js';
 import type { AccountRow } from '../../storage/schema.js';
 import { listEnabledAccounts } from '../../storage/repositories/accounts.js';
 import { releaseLease, tryLease } from '../acd/leader.js';
-import { startImapAccount, type AccountWatcher } from './imap-account.js';
+import { startImapAccount, type AccountWatcher, type ImapAccountOptions } from './imap-account.js';
 import { startSmtpAccount } from './smtp-account.js';
 
 /**
@@ -18,6 +18,9 @@ export interface AccountServerOptions {
   reconcileIntervalMs?: number;
   /** Messages fetched per IMAP batch. Default 200. */
   batchSize?: number;
+  /** Bytes of message sources one IMAP batch holds at most (a larger single message is a batch of its own). Default: config.imap.batchBytes. */
+  batchBytes?: number;
+  onBatch?: ImapAccountOptions['onBatch'];
   backoff?: BackoffOptions;
   maxIdleTimeMs?: number;
   /** How long an account's lease lasts without renewal (ms). Default 20,000. */
@@ -36,7 +39,7 @@ export async function startAccountServer(deps: Deps, options: AccountServerOptio
   const start = (account: AccountRow): AccountWatcher => {
     const accountLog = deps.logger.child({ account: account.address });
     return account.protocol === 'imap'
-      ? startImapAccount(deps, account, accountLog, { batchSize: options.batchSize, backoff: options.backoff, maxIdleTimeMs: options.maxIdleTimeMs })
+      ? startImapAccount(deps, account, accountLog, { batchSize: options.batchSize ?? deps.config.imap.batchMessages, batchBytes: options.batchBytes ?? deps.config.imap.batchBytes, onBatch: options.onBatch, backoff: options.backoff, maxIdleTimeMs: options.maxIdleTimeMs })
       : startSmtpAccount(deps, account, accountLog, { backoff: options.backoff });
   };
 

@@ -77,11 +77,11 @@ export async function startAcd(deps: Deps, opts: { sweepMs?: number } = {}): Pro
   });
   // New contacts handed over by email servers in other processes (in-process ones call the leader directly).
   const unsubscribeHandOff = deps.bus.subscribe('acd-handoff', (p) => {
-    const h = p as { contact?: Contact; contactId?: string } | null;
+    const h = p as { contact?: Contact; contacts?: Contact[]; contactId?: string } | null;
     if (!leader.leading || !h) return;
     (async () => {
-      const contact = h.contact ?? (h.contactId ? await leader.contactRecord(h.contactId) : undefined);
-      if (contact) await leader.apply(deps, { type: 'contact.queued', contactId: contact.id }, { contact });
+      const contacts = h.contacts ?? [h.contact ?? (h.contactId ? await leader.contactRecord(h.contactId) : undefined)];
+      for (const contact of contacts) if (contact) await leader.apply(deps, { type: 'contact.queued', contactId: contact.id }, { contact });
     })().catch((err: unknown) => log.warn({ err }, 'hand-off failed; the sweep routes the contact'));
   });
   // Routing configuration changed (any process): the next decision uses it.

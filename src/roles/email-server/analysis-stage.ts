@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Deps } from '../../app/deps.js';
 import {
   analyseEmail, contactDataFromAnalysis, resolveThread, threadLookupKeys, type AnalysisResult, type ThreadMatch,
@@ -97,7 +97,10 @@ export interface CaseAndAnswer {
   outbox: boolean;
 }
 
-export async function caseAndAnswer(deps: Deps, trx: Transaction<Database>, input: { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number; arrivedAt?: number | null }): Promise<CaseAndAnswer> {
+/** Event rows a caller may collect and insert together at the end of its transaction (one statement per batch). */
+export type EventSink = (row: Insertable<Database['events']>) => void;
+
+export async function caseAndAnswer(deps: Deps, trx: Transaction<Database>, input: { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number; arrivedAt?: number | null; events?: EventSink }): Promise<CaseAndAnswer> {
   const { contactId, email, entrance, analysis, now } = input;
   const result = analysis.result;
   if (!result || !analysis.settings) return { caseId: null, caseNumber: null, contactData: analysis.contactData, analysis: null, outbox: false };
@@ -123,9 +126,10 @@ export async function caseAndAnswer(deps: Deps, trx: Transaction<Database>, inpu
     },
     autoAnswer: answer, explanation,
   };
-  await trx.insertInto('events').values({
+  const event = {
     at: now, type: answer.sent ? 'auto_answer.queued' : 'auto_answer.skipped', contact_id: contactId, agent_id: null,
     data: JSON.stringify({ caseId: kase.id, caseNumber: kase.number, reasons: answer.sent ? [] : answer.reasons, outboxId: answer.sent ? answer.outboxId : null }),
-  }).execute();
+  };
+  if (input.events) input.events(event); else await trx.insertInto('events').values(event).execute();
   return { caseId: kase.id, caseNumber: kase.number, contactData, analysis: JSON.stringify(stored).replace(/\\u0000/g, ''), outbox: answer.sent };
 }

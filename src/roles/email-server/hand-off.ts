@@ -5,7 +5,7 @@ import { leaderFor } from '../acd/memory.js';
 /**
  * The email server hands its new contacts to the queue engine (the core's `contact.queued` with
  * the contact's record), after commit: straight to the leader in this process, else over the bus
- * ('acd-handoff'; a record too large for a NOTIFY goes as its id). A lost hand-off is found by the
+ * ('acd-handoff', several records to a NOTIFY; a record too large for one goes as its id). A lost hand-off is found by the
  * leader's sweep of contacts waiting to be routed.
  */
 const MAX_INLINE = 6000;
@@ -18,9 +18,23 @@ export async function handOff(deps: Deps, contacts: Contact[]): Promise<void> {
     }
     return;
   }
+  // As few announcements as fit: contacts grouped up to MAX_INLINE bytes a NOTIFY (one per batch, typically).
+  const announce = (payload: unknown, ids: string[]) => deps.bus.publish('acd-handoff', payload)
+    .catch((err: unknown) => deps.logger.warn({ err, contactIds: ids }, 'hand-off not announced; the sweep routes the contacts'));
+  let group: Contact[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (group.length === 1) await announce({ contact: group[0] }, [group[0].id]);
+    else if (group.length > 1) await announce({ contacts: group }, group.map((c) => c.id));
+    group = [];
+    bytes = 0;
+  };
   for (const c of contacts) {
-    const text = JSON.stringify(c);
-    await deps.bus.publish('acd-handoff', Buffer.byteLength(text) <= MAX_INLINE ? { contact: c } : { contactId: c.id })
-      .catch((err: unknown) => deps.logger.warn({ err, contactId: c.id }, 'hand-off not announced; the sweep routes the contact'));
+    const size = Buffer.byteLength(JSON.stringify(c)) + 1;
+    if (size > MAX_INLINE) { await announce({ contactId: c.id }, [c.id]); continue; }
+    if (bytes + size > MAX_INLINE) await flush();
+    group.push(c);
+    bytes += size;
   }
+  await flush();
 }

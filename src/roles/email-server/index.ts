@@ -5,7 +5,7 @@ import { startRunner } from '../runner.js';
 import { processBatch } from './pipeline.js';
 import { createParsePool } from './parse-pool.js';
 
-export interface EmailServerOptions { batchSize?: number; leaseMs?: number; sweepMs?: number; delivery?: boolean; /** Parse/analysis worker threads (default: one per CPU, at most 8; 0 = inline). */ threads?: number }
+export interface EmailServerOptions { batchSize?: number; /** Batches in flight at once (one being written while the next is parsed). Default 2. */ concurrency?: number; leaseMs?: number; sweepMs?: number; delivery?: boolean; /** Parse/analysis worker threads (default: one per CPU, at most 8; 0 = inline). */ threads?: number }
 
 /**
  * The email server role: claims stored messages in batches (safe with several email servers on
@@ -15,18 +15,24 @@ export interface EmailServerOptions { batchSize?: number; leaseMs?: number; swee
  */
 export async function startEmailServer(deps: Deps, opts: EmailServerOptions = {}): Promise<StopRole> {
   const log = deps.logger.child({ role: 'email-server' });
-  const batchSize = opts.batchSize ?? 25;
+  const batchSize = opts.batchSize ?? 50;
   // A crashed server's claims become claimable after the lease; processing twice is harmless (unique contacts).
   const leaseMs = opts.leaseMs ?? 10_000;
 
   const pool = createParsePool({ threads: opts.threads });
-  const runner = startRunner(async (stopped) => {
+  // Several claim-and-process loops: while one batch is written (main thread, database), the
+  // next is parsed and analysed in the pool, so neither side waits for the other.
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const drain = async (stopped: () => boolean): Promise<void> => {
     while (!stopped()) {
       const batch = await claimInbound(deps.storage, deps.config.instanceId, batchSize, deps.clock(), leaseMs);
       if (batch.length === 0) return;
       const outcomes = await processBatch(deps, batch, pool);
       outcomes.forEach((out, i) => { if (out.kind === 'retry') log.warn({ inboundMessageId: batch[i].id, error: out.error }, 'message will be retried'); });
     }
+  };
+  const runner = startRunner(async (stopped) => {
+    await Promise.all(Array.from({ length: concurrency }, () => drain(stopped)));
   }, { bus: deps.bus, topic: 'inbound', sweepMs: opts.sweepMs ?? 1000, clock: deps.clock, onError: (err) => log.error({ err }, 'email server run failed; will retry') });
 
   const stopDelivery = opts.delivery === false ? null : await startDelivery(deps);

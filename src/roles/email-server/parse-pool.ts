@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { parseAndAnalyse, type AnalyseJob, type AnalyseOutput } from './parse-analyse.js';
+import type { WireJob } from './parse-worker.js';
 
 /**
  * Parse and analysis off the main thread: a piscina pool of worker threads sized to the machine
@@ -27,10 +28,18 @@ export function createParsePool(opts: { threads?: number } = {}): ParsePool {
   const file = workerFile();
   const threads = opts.threads ?? Math.max(1, Math.min(8, availableParallelism()));
   if (!file || threads === 0) return { run: parseAndAnalyse, threads: 0, close: async () => undefined };
-  const pool = new Piscina({ filename: file, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  let sentVersion = -1;
+  let configJson = '';
+  // A small young generation per worker: each isolate's default (up to 48 MB of semi-spaces) multiplied by the
+  // threads was most of the email server's resident memory; parsing one mail allocates little that lives long.
+  const pool = new Piscina({ filename: file, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   return {
     threads,
-    run: (job) => pool.run(job) as Promise<AnalyseOutput>,
+    run: (job) => {
+      if (job.config.version !== sentVersion) { sentVersion = job.config.version; configJson = JSON.stringify(job.config); }
+      const wire: WireJob = { raw: job.raw, now: job.now, version: sentVersion, configJson };
+      return pool.run(wire) as Promise<AnalyseOutput>;
+    },
     close: () => pool.destroy(),
   };
 }

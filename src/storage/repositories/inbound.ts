@@ -21,17 +21,32 @@ export interface StoreInput {
  * is a no-op. Advances the account cursor in the same transaction.
  */
 export async function storeInbound(storage: Storage, input: StoreInput, now: number, cursor?: { mailbox: string }): Promise<{ stored: boolean; id: number | null }> {
+  return (await storeInboundBatch(storage, [input], now, cursor))[0];
+}
+
+/**
+ * Stores several messages in one transaction (an IMAP batch: one commit, not one per message),
+ * each idempotent as in storeInbound; the cursor advances to the batch's highest UID in the same
+ * transaction. Inputs must be in ascending UID order.
+ */
+export async function storeInboundBatch(storage: Storage, inputs: readonly StoreInput[], now: number, cursor?: { mailbox: string }): Promise<{ stored: boolean; id: number | null }[]> {
+  if (inputs.length === 0) return [];
   return storage.transaction(async (trx) => {
-    const inserted = await trx.insertInto('inbound_messages').values({
-      account_id: input.accountId, uidvalidity: input.uidvalidity, uid: input.uid, raw: input.raw, size: input.raw.length,
-      sha256: sha256(input.raw), stored_at: now, status: 'stored', source_action: input.sourceAction, attempts: 0,
-      claimed_by: null, claim_expires_at: null, contact_id: null, error: null, processed_at: null,
-      arrived_at: input.arrivedAt === undefined ? now : input.arrivedAt,
-    }).onConflict((oc) => oc.columns(['account_id', 'uidvalidity', 'uid']).doNothing()).returning('id').executeTakeFirst();
-    if (cursor && input.uidvalidity !== null && input.uid !== null) {
-      await advanceCursor(trx, input.accountId, cursor.mailbox, input.uidvalidity, input.uid, now);
+    const out: { stored: boolean; id: number | null }[] = [];
+    for (const input of inputs) {
+      const inserted = await trx.insertInto('inbound_messages').values({
+        account_id: input.accountId, uidvalidity: input.uidvalidity, uid: input.uid, raw: input.raw, size: input.raw.length,
+        sha256: sha256(input.raw), stored_at: now, status: 'stored', source_action: input.sourceAction, attempts: 0,
+        claimed_by: null, claim_expires_at: null, contact_id: null, error: null, processed_at: null,
+        arrived_at: input.arrivedAt === undefined ? now : input.arrivedAt,
+      }).onConflict((oc) => oc.columns(['account_id', 'uidvalidity', 'uid']).doNothing()).returning('id').executeTakeFirst();
+      out.push({ stored: inserted !== undefined, id: inserted ? Number(inserted.id) : null });
     }
-    return { stored: inserted !== undefined, id: inserted ? Number(inserted.id) : null };
+    const last = inputs[inputs.length - 1];
+    if (cursor && last.uidvalidity !== null && last.uid !== null) {
+      await advanceCursor(trx, last.accountId, cursor.mailbox, last.uidvalidity, Math.max(...inputs.map((i) => i.uid ?? 0)), now);
+    }
+    return out;
   });
 }
 

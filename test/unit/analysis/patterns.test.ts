@@ -153,3 +153,31 @@ describe('robustness (properties)', () => {
     expect(performance.now() - t).toBeLessThan(10_000);
   });
 });
+
+describe('line-by-line search (only lines that can hold a match)', () => {
+  const specs: PatternSpec[] = [
+    ssn,
+    { name: 'order', key: 'order', kind: 'regex', regex: '\\bORD-(\\d{6})\\b', ignoreCase: true },
+    { name: 'customer', key: 'customer', kind: 'regex', regex: 'CU(\\d{3})' },
+    { name: 'ticket', key: 'ticket', kind: 'regex', regex: '#(\\d{2,5})\\b' },
+    { name: 'ref', key: 'ref', kind: 'regex', regex: 'refs?(\\d+)' },
+    { name: 'code', key: 'code', parts: [part('literal', 1, 1, false, 'ks'), part('digit', 1, 3), part('capital', 0, 2)], ignoreCase: true },
+    { name: 'spans lines', key: 'span', kind: 'regex', regex: 'ab\\s+(\\d+)' },
+  ];
+  // Texts built from the characters that matter: digits, the literals' letters in both cases, Kelvin and long s, line breaks, boundaries.
+  const alphabet = fc.constantFrom(...'0123456789ORDordCUcu#-KkSsſ\u212Aefab \n\r\t.é_'.split(''));
+  const text = fc.array(alphabet, { maxLength: 300 }).map((cs) => cs.join(''));
+
+  it('finds exactly what the whole-text search finds', () => {
+    const plain = specs.map((s) => compilePattern(s, { lineFilter: false }));
+    const fast = specs.map((s) => compilePattern(s));
+    fc.assert(fc.property(text, (t) => {
+      specs.forEach((_s, i) => {
+        const a = plain[i];
+        const b = fast[i];
+        if (!a.ok || !b.ok) throw new Error('invalid spec');
+        expect(b.pattern.findAll(t)).toEqual(a.pattern.findAll(t));
+      });
+    }), { numRuns: 500 });
+  });
+});

@@ -1,0 +1,82 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { MAIL, benchConfig, freshPgDatabase, mailstack, table } from './lib.js';
+import { configureRealistic, customerMessage, fillMaildir, imapAccount, spawnSwitchyard, startSink, type RoleProcess } from './ingest-kit.js';
+import { buildDeps } from '../src/app/main.js';
+import { countContacts } from '../src/storage/repositories/contacts.js';
+import { updateAccount } from '../src/storage/repositories/accounts.js';
+
+/**
+ * Backlog: BENCH_BACKLOG_N (default 50,000) ~10 KB messages already in one mailbox when its account
+ * is enabled (so none is answered automatically: backlog), drained to queued contacts on
+ * PostgreSQL by the built CLI as two OS processes (acd+account-server, email-server), with the
+ * realistic configuration of the ingest bench. Prints the drain time and each process's peak RSS
+ * (VmHWM), beside imapflow's streamed FETCH of the same mailbox in the same run.
+ */
+const N = Number(process.env.BENCH_BACKLOG_N ?? 50_000);
+
+async function rawFetch(user: string, pass: string): Promise<{ secs: number; rssMb: number }> {
+  const client = new ImapFlow({ host: MAIL.host, port: MAIL.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false });
+  await client.connect();
+  const lock = await client.getMailboxLock('INBOX');
+  const t0 = performance.now();
+  let n = 0;
+  for await (const m of client.fetch('1:*', { uid: true, source: true })) { if (m.source) n++; }
+  const secs = (performance.now() - t0) / 1000;
+  lock.release();
+  await client.logout();
+  if (n !== N) throw new Error(`fetched ${n}, expected ${N}`);
+  return { secs, rssMb: process.memoryUsage().rss / 1024 / 1024 };
+}
+
+export async function benchBacklog(): Promise<void> {
+  const user = `bench-backlog-${Date.now().toString(36)}@example.test`;
+  const pass = 'bench-password';
+  mailstack('add-user', user, pass);
+  console.error(`backlog: writing ${N} × 10 KB into ${user}'s Maildir …`);
+  fillMaildir(user, N, (i) => customerMessage(i, user, 10_240, `backlog-${Date.now().toString(36)}`));
+  const sink = await startSink();
+  const pg = await freshPgDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const env = { DATABASE_URL: pg.url, SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_PASSWORD: 'bench-admin-pw', SWITCHYARD_HTTP_PORT: '0' };
+  const deps = await buildDeps({ ...benchConfig(pg.url), dataDir });
+  const procs: RoleProcess[] = [];
+  try {
+    console.error('backlog: raw imapflow FETCH (warm-up, then measured) …');
+    await rawFetch(user, pass);
+    const limit = await rawFetch(user, pass);
+    const r = await imapAccount(deps, user, pass, sink.port, Date.now(), false);
+    await configureRealistic(deps, r.entranceId);
+    procs.push(await spawnSwitchyard('acd,account-server', env));
+    procs.push(await spawnSwitchyard('email-server', env));
+    console.error(`backlog: draining ${N} messages (acd+account-server, email-server on PostgreSQL) …`);
+    const t0 = performance.now();
+    await updateAccount(deps.storage.db, r.account.id, { enabled: 1 }, Date.now());
+    await deps.bus.publish('accounts');
+    let lastLog = t0;
+    for (;;) {
+      const have = await countContacts(deps.storage.db);
+      procs.forEach((p) => p.peakRssMb());
+      if (have >= N) break;
+      if (performance.now() - lastLog > 30_000) { lastLog = performance.now(); console.error(`backlog: ${have} contacts after ${((lastLog - t0) / 1000).toFixed(0)} s; peak RSS ${procs.map((p) => p.peakRssMb().toFixed(0)).join('/')} MB`); }
+      if (performance.now() - t0 > 3_600_000) throw new Error(`only ${have} of ${N} contacts after an hour`);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    const secs = (performance.now() - t0) / 1000;
+    table(`Backlog: ${N} messages of ~10 KB in one mailbox drained to queued contacts (PostgreSQL, built CLI, 2 processes; 22 categories, 5 patterns; limit = imapflow FETCH alone, same run)`,
+      ['process', 'drain seconds', 'messages/s', 'ratio to limit', 'peak RSS MB'],
+      [
+        ['limit: imapflow FETCH 1:* (source, streamed; bench process)', limit.secs, N / limit.secs, 1, limit.rssMb],
+        ...procs.map((p) => [`Switchyard ${p.roles}`, secs, N / secs, limit.secs / secs, p.peakRssMb()]),
+      ]);
+  } finally {
+    for (const p of procs.reverse()) await p.stop();
+    await deps.bus.close();
+    await deps.storage.close();
+    await pg.drop();
+    await sink.close();
+    mailstack('doveadm', 'expunge', '-u', user, 'mailbox', 'INBOX', 'all');
+  }
+}
