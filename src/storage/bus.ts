@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -20,6 +21,13 @@ export interface Bus {
   close(): Promise<void>;
   /** Messages reach every process on the database (PostgreSQL), not only this one (SQLite). */
   readonly crossProcess?: boolean;
+  /**
+   * Publishes and resolves once this process has heard its own message back from the database
+   * (or after `timeoutMs`). PostgreSQL signals every listener at the same commit, so by then the
+   * other processes have been told too: for announcements that must take effect before a response
+   * leaves (a sign-out). Without it: publish.
+   */
+  publishHeard?(topic: Topic, payload: Record<string, unknown>, timeoutMs?: number): Promise<void>;
 }
 
 const CHANNEL = 'switchyard';
@@ -47,6 +55,8 @@ export function createLocalBus(): Bus {
 export async function createPostgresBus(storage: Storage, databaseUrl: string, onError: (err: Error) => void): Promise<Bus> {
   const local = new EventEmitter();
   local.setMaxListeners(0);
+  /** publishHeard's messages not heard back yet, by their nonce. */
+  const hearing = new Map<string, () => void>();
   let client: pg.Client | null = null;
   let closed = false;
   const connect = async (): Promise<void> => {
@@ -56,6 +66,8 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
       try {
         const { t, p } = JSON.parse(msg.payload) as { t: Topic; p: unknown };
         local.emit(t, p);
+        const heard = (p as { heard?: unknown } | null)?.heard;
+        if (typeof heard === 'string') hearing.get(heard)?.();
       } catch { /* not ours */ }
     });
     // Only the established client reconnects; a failing attempt reports through its promise.
@@ -99,6 +111,15 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
   return {
     crossProcess: true,
     publish,
+    async publishHeard(topic, payload, timeoutMs = 2000) {
+      const nonce = randomUUID();
+      let timer: NodeJS.Timeout | undefined;
+      const heard = new Promise<void>((resolve) => { hearing.set(nonce, resolve); timer = setTimeout(resolve, timeoutMs); });
+      try {
+        await publish(topic, { ...payload, heard: nonce });
+        await heard;
+      } finally { clearTimeout(timer); hearing.delete(nonce); }
+    },
     async publishMany(topic, payloads) {
       if (topic === 'config') { for (const p of payloads) await publish(topic, p); return; }
       const texts = payloads.map((p) => JSON.stringify({ t: topic, p: p ?? null }));
