@@ -39,6 +39,12 @@ const RSS_LIMIT_MB = 300;
 /** BENCH_ACD_API_BACKENDS=sqlite (or postgres) runs one backend only, for profiling. */
 const BACKENDS = (process.env.BENCH_ACD_API_BACKENDS ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[];
 const BURST_MS = Number(process.env.BENCH_ACD_API_BURST_MS ?? 10_000);
+/**
+ * BENCH_ACD_API_SPLIT=1 (PostgreSQL only): the queue engine and the web role as two instances
+ * (each its own storage, pool and bus, in this one process), so every command travels over the
+ * command table and LISTEN/NOTIFY as between separate processes.
+ */
+const SPLIT = process.env.BENCH_ACD_API_SPLIT === '1';
 
 const freePort = () => new Promise<number>((res, rej) => {
   const s = createServer();
@@ -96,7 +102,9 @@ async function throughTheApi(databaseUrl: string | null): Promise<ApiFigures> {
   const { entranceId, queueId } = await newAccount({ storage: pre });
   const { ids, tokens } = await seed(pre.db, AGENTS, CONTACTS, entranceId, queueId);
   await pre.close();
-  const running = await startSwitchyard(config, ['acd', 'web'], { demo: false });
+  const split = SPLIT && databaseUrl !== null;
+  const engine = split ? await startSwitchyard({ ...config, instanceId: 'bench-engine' }, ['acd'], { demo: false }) : null;
+  const running = await startSwitchyard({ ...config, instanceId: split ? 'bench-web' : config.instanceId }, split ? ['web'] : ['acd', 'web'], { demo: false });
   const base = `http://127.0.0.1:${port}`;
   try {
     const call = async (method: string, path: string, token: string, body?: unknown): Promise<Record<string, any>> => {
@@ -130,7 +138,7 @@ async function throughTheApi(databaseUrl: string | null): Promise<ApiFigures> {
       w.once('error', reject);
     });
     const decisionsPerSec = load.decisions / (load.ms / 1000);
-    const leader = leaderFor(running.deps.storage)!;
+    const leader = leaderFor((engine ?? running).deps.storage)!;
     const perGroup = leader.grouped / Math.max(1, leader.commits);
     // The pure core on the leader's own state: the same commands, decide() alone.
     const s = leader.snapshot() as AcdState;
@@ -153,7 +161,7 @@ async function throughTheApi(databaseUrl: string | null): Promise<ApiFigures> {
       }
     }
     return { read, state, accept, close, decisionsPerSec, perGroup, retried: load.retried, core, coreAccept };
-  } finally { await running.stop(); }
+  } finally { await running.stop(); await engine?.stop(); }
 }
 
 /** The leader's load at takeover on a big centre, as the ACD role does it: the lease, the load, the first decision (builds the index); time and heap. */
@@ -204,7 +212,7 @@ export async function benchAcdApi(): Promise<void> {
       loads.push([dialect, big.ms, TAKEOVER_MS, big.ms / TAKEOVER_MS, big.heapMb, big.rssMb, RSS_LIMIT_MB, big.rssMb / RSS_LIMIT_MB]);
     } finally { await pg?.drop(); }
   }
-  table(`Queue engine through the REST API: ${AGENTS.toLocaleString('en')} agents, ${CONTACTS.toLocaleString('en')} queued contacts, one process (acd + web), ${ROUNDS} requests each (ms; goal p99 ≤ 20)`,
+  table(`Queue engine through the REST API: ${AGENTS.toLocaleString('en')} agents, ${CONTACTS.toLocaleString('en')} queued contacts, ${SPLIT ? 'queue engine and web as two instances (PostgreSQL: commands over the command table and NOTIFY)' : 'one process (acd + web)'}, ${ROUNDS} requests each (ms; goal p99 ≤ 20)`,
     ['request', 'p50 ms', 'p99 ms', 'p50 ratio to the read', 'p99 ratio to the goal (20 ms)'], rows);
   table(`Queue engine through the REST API: ${CONCURRENT} agents accepting and closing at once for ${BURST_MS / 1000} s (decisions/s; goal ≥ 1,000)`,
     ['backend', 'decisions/s', 'goal', 'ratio to goal', 'events per commit (mean, whole run)', '503 retried'], tput);

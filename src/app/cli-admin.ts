@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import { openStorage } from '../storage/db.js';
 import { createSecretBox, hashPassword, loadSecretKey } from '../adapters/crypto/secrets.js';
+import { notifyOnce } from '../storage/bus.js';
 import { createUser, endSessions, findUserByName, listUsers, setPasswordHash, toUserView } from '../storage/repositories/users.js';
 import { createAccount, createSmtpServer, listAccounts, listSmtpServers, toAccountView, toSmtpServerView, entranceForAccount } from '../storage/repositories/accounts.js';
 import { rebuildStatistics, updateStatistics } from '../storage/repositories/statistics.js';
@@ -119,6 +120,7 @@ function plan(command: string, sub: string, rest: string[]): (ctx: Ctx) => Promi
         const password = v.password ?? randomBytes(12).toString('base64url');
         await setPasswordHash(storage.db, user.id, await hashPassword(password), now);
         const ended = await endSessions(storage.db, user.id);
+        await notifyOnce(storage, 'config', { scope: 'users', userId: user.id }); // running servers drop the cached sessions
         await writeAudit(storage.db, { user: null, objectType: 'users', objectId: user.id, action: 'password', before: null, after: { via: 'cli', sessionsEnded: ended } }, now);
         console.log(v.password
           ? `password of '${user.username}' changed; ${ended} session(s) ended`

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -18,9 +19,28 @@ export interface Bus {
   publishMany?(topic: Topic, payloads: unknown[]): Promise<void>;
   subscribe(topic: Topic, fn: (payload: unknown) => void): () => void;
   close(): Promise<void>;
+  /** Messages reach every process on the database (PostgreSQL), not only this one (SQLite). */
+  readonly crossProcess?: boolean;
+  /**
+   * Publishes and resolves once this process has heard its own message back from the database
+   * (or after `timeoutMs`). PostgreSQL signals every listener at the same commit, so by then the
+   * other processes have been told too: for announcements that must take effect before a response
+   * leaves (a sign-out). Without it: publish.
+   */
+  publishHeard?(topic: Topic, payload: Record<string, unknown>, timeoutMs?: number): Promise<void>;
 }
 
 const CHANNEL = 'switchyard';
+
+/**
+ * One message to every process listening on this database, from a process without a bus (the
+ * CLI). On PostgreSQL a NOTIFY on the bus's channel; on SQLite there is no other process to tell
+ * (caches there expire by themselves).
+ */
+export async function notifyOnce(storage: Storage, topic: Topic, payload: unknown): Promise<void> {
+  if (storage.dialect !== 'postgres') return;
+  await sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ t: topic, p: payload ?? null })})`.execute(storage.db);
+}
 
 export function createLocalBus(): Bus {
   const emitter = new EventEmitter();
@@ -35,6 +55,8 @@ export function createLocalBus(): Bus {
 export async function createPostgresBus(storage: Storage, databaseUrl: string, onError: (err: Error) => void): Promise<Bus> {
   const local = new EventEmitter();
   local.setMaxListeners(0);
+  /** publishHeard's messages not heard back yet, by their nonce. */
+  const hearing = new Map<string, () => void>();
   let client: pg.Client | null = null;
   let closed = false;
   const connect = async (): Promise<void> => {
@@ -44,6 +66,8 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
       try {
         const { t, p } = JSON.parse(msg.payload) as { t: Topic; p: unknown };
         local.emit(t, p);
+        const heard = (p as { heard?: unknown } | null)?.heard;
+        if (typeof heard === 'string') hearing.get(heard)?.();
       } catch { /* not ours */ }
     });
     // Only the established client reconnects; a failing attempt reports through its promise.
@@ -68,7 +92,11 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
     onError(err);
     const retry = () => {
       if (closed) { reconnecting = false; return; }
-      connect().then(() => { reconnecting = false; }, (e: Error) => { onError(e); setTimeout(retry, 1000).unref(); });
+      connect().then(() => {
+        reconnecting = false;
+        // Announcements made while this process was deaf are lost: every cache in it starts afresh.
+        local.emit('config', null);
+      }, (e: Error) => { onError(e); setTimeout(retry, 1000).unref(); });
     };
     setTimeout(retry, 1000).unref();
   };
@@ -81,7 +109,17 @@ export async function createPostgresBus(storage: Storage, databaseUrl: string, o
     await sql`select pg_notify(${CHANNEL}, ${text})`.execute(storage.db);
   };
   return {
+    crossProcess: true,
     publish,
+    async publishHeard(topic, payload, timeoutMs = 2000) {
+      const nonce = randomUUID();
+      let timer: NodeJS.Timeout | undefined;
+      const heard = new Promise<void>((resolve) => { hearing.set(nonce, resolve); timer = setTimeout(resolve, timeoutMs); });
+      try {
+        await publish(topic, { ...payload, heard: nonce });
+        await heard;
+      } finally { clearTimeout(timer); hearing.delete(nonce); }
+    },
     async publishMany(topic, payloads) {
       if (topic === 'config') { for (const p of payloads) await publish(topic, p); return; }
       const texts = payloads.map((p) => JSON.stringify({ t: topic, p: p ?? null }));

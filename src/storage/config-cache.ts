@@ -12,6 +12,23 @@ export async function announceConfigChange(bus: Bus, scope: ConfigScope): Promis
   await bus.publish('config', { scope });
 }
 
+/**
+ * A user changed (disabled, deleted, role, password, email, skills): every process drops what it
+ * cached of that user (its sessions' resolution, its address for redirects). After commit.
+ */
+export async function announceUserChange(bus: Bus, userId: string): Promise<void> {
+  await heardEverywhere(bus, { scope: 'users', userId });
+}
+
+/** On PostgreSQL, returns once the database has delivered the announcement back to this process (so to every listener): the response leaves after. */
+const heardEverywhere = (bus: Bus, payload: Record<string, unknown>): Promise<void> =>
+  bus.publishHeard ? bus.publishHeard('config', payload) : bus.publish('config', payload);
+
+/** Sessions ended (signed out: by their token hashes; every session of a user: by its id): no process accepts them any more. After commit. */
+export async function announceSessionsEnded(bus: Bus, ended: { userId: string } | { tokenHashes: string[] }): Promise<void> {
+  await heardEverywhere(bus, { scope: 'sessions', ...ended });
+}
+
 export interface Cached<T> {
   get(): Promise<T>;
   /** Drops the value; the next get() loads it again. */

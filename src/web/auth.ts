@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../app/deps.js';
 import { hashPassword, newToken, sha256, verifyPassword } from '../adapters/crypto/secrets.js';
-import { clearSignInAttempts, createSession, deleteSession, findUserByName, releaseSignInAttempt, reserveSignIn, sessionUser, toUserView, type Role } from '../storage/repositories/users.js';
+import { clearSignInAttempts, createSession, deleteSession, findUserByName, releaseSignInAttempt, reserveSignIn, toUserView, type Role } from '../storage/repositories/users.js';
+import { announceSessionsEnded } from '../storage/config-cache.js';
+import { sessionCache } from './session-cache.js';
 import { ADDRESS_THROTTLE, LOGIN_THROTTLE, MAX_CONCURRENT_SIGNINS, signInThrottle } from '../core/login-throttle.js';
 import type { UserRow } from '../storage/schema.js';
 import { ApiError, errorBodySchema } from './errors.js';
@@ -58,8 +60,12 @@ export function requestToken(request: FastifyRequest): { token: string; via: 'be
   return null;
 }
 
-/** Resolves the session on every request; refuses non-public routes without one. */
+/**
+ * Resolves the session on every request (from this process's session cache: session-cache.ts);
+ * refuses non-public routes without one.
+ */
 export function installAuthentication(app: FastifyInstance, deps: Deps): void {
+  const sessions = sessionCache(deps);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('sessionVia', null);
@@ -67,7 +73,7 @@ export function installAuthentication(app: FastifyInstance, deps: Deps): void {
     const found = requestToken(request);
     const token = found?.token ?? null;
     if (found) {
-      const user = await sessionUser(deps.storage.db, sha256(found.token), deps.clock());
+      const user = await sessions.user(sha256(found.token), deps.clock());
       if (user) {
         request.user = user;
         request.sessionToken = found.token;
@@ -218,7 +224,11 @@ export function sessionRoutes(deps: Deps): FastifyPluginAsyncZod {
     app.delete('/api/v1/session', {
       schema: { summary: 'Sign out (ends this session)', tags: ['session'], response: { 204: z.undefined(), '4xx': errorBodySchema } },
     }, async (request, reply) => {
-      if (request.sessionToken) await deleteSession(deps.storage.db, sha256(request.sessionToken));
+      if (request.sessionToken) {
+        const hash = sha256(request.sessionToken);
+        await deleteSession(deps.storage.db, hash);
+        await announceSessionsEnded(deps.bus, { tokenHashes: [hash] });
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: secure(request) });
       return reply.code(204).send();
     });

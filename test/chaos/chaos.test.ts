@@ -18,7 +18,7 @@ const env = process.env;
 const num = (v: string | undefined, d: number) => (v ? Number(v) : d);
 const KNOBS = {
   mailsPg: num(env.CHAOS_MAILS_PG, 2000),
-  mailsSqlite: num(env.CHAOS_MAILS_SQLITE, 500),
+  mailsSqlite: num(env.CHAOS_MAILS_SQLITE, 2000),
   kills: num(env.CHAOS_KILLS, 20),
   outageSeconds: num(env.CHAOS_OUTAGE_SECONDS, 30),
   pgRestart: env.CHAOS_PG_RESTART !== '0',

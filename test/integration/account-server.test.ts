@@ -215,7 +215,9 @@ for (const dialect of BACKENDS) {
       await deps.storage.db.updateTable('account_cursors').set({ uidvalidity: real.uidvalidity + 1000 }).where('account_id', '=', account.id).execute();
       const fetchedBefore = (await deps.metrics.messagesFetched.get()).values[0].value;
       stop = await start();
+      // The fetch counter moves as bodies stream in; the cursor moves when the batch has committed.
       await waitFor(async () => (await getCursor(deps.storage.db, account.id))?.uidvalidity === real.uidvalidity
+        && (await getCursor(deps.storage.db, account.id))?.last_uid === real.last_uid
         && (await deps.metrics.messagesFetched.get()).values[0].value === fetchedBefore + 3, 15_000, 're-scan');
       expect(log.lines.some((l) => String(l.msg).includes('re-scanning from UID 1') && l.oldUidvalidity === real.uidvalidity + 1000)).toBe(true);
       // Same source UIDs under the real UIDVALIDITY: idempotent here; a genuinely new UIDVALIDITY

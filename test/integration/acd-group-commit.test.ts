@@ -6,7 +6,7 @@ import { makeDeps } from '../support/deps.js';
 import { seedUser } from '../support/api.js';
 import { createAccount } from '../../src/storage/repositories/accounts.js';
 import type { AcdState } from '../../src/core/acd/types.js';
-import { AcdLeader } from '../../src/roles/acd/memory.js';
+import { AcdLeader, CommandGoneError } from '../../src/roles/acd/memory.js';
 import { AcdUnavailableError } from '../../src/roles/acd/commands.js';
 import { acdSettings, type AcdOutcome } from '../../src/roles/acd/engine.js';
 import { releaseLead, tryLead } from '../../src/roles/acd/leader.js';
@@ -101,6 +101,40 @@ for (const dialect of BACKENDS) {
         expect(comparable(leader.snapshot()!)).toEqual(await fromDb());
         const logged = await deps.storage.db.selectFrom('events').select('type').where('type', '=', 'offer.created').execute();
         expect(logged).toHaveLength(agents.length);
+      } finally {
+        await releaseLead(deps.storage.db, INSTANCE);
+      }
+    }, 60_000);
+
+    it("a group's command rows are answered together; one its sender cancelled is not decided, the others are", async () => {
+      expect(await tryLead(deps.storage.db, INSTANCE, Date.now(), 600_000)).toBe(true);
+      try {
+        const leader = new AcdLeader(deps, INSTANCE);
+        leader.leading = true;
+        await leader.load();
+        const db = deps.storage.db;
+        const pause = (agentId: string) => ({ type: 'agent.setState' as const, agentId, state: 'paused' as const });
+        const ids: number[] = [];
+        for (const agentId of agents) {
+          const row = await db.insertInto('acd_commands').values({
+            event: JSON.stringify(pause(agentId)), status: 'pending', result: null, submitted_by: 'test', answered_by: null, created_at: Date.now(), answered_at: null,
+          }).returning('id').executeTakeFirstOrThrow();
+          ids.push(Number(row.id));
+        }
+        // The last sender gave up before the leader answered.
+        await db.updateTable('acd_commands').set({ status: 'cancelled', answered_at: Date.now() }).where('id', '=', ids[3]).execute();
+        const results = await settle(agents.map((agentId, i) => leader.apply(deps, pause(agentId), { commandId: ids[i] })));
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+        expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(CommandGoneError);
+        const rows = await db.selectFrom('acd_commands').select(['id', 'status', 'result', 'answered_by']).where('id', 'in', ids).orderBy('id').execute();
+        expect(rows.map((r) => [r.status, r.answered_by])).toEqual([['done', INSTANCE], ['done', INSTANCE], ['done', INSTANCE], ['cancelled', null]]);
+        for (let i = 0; i < 3; i++) {
+          const answered = (results[i] as PromiseFulfilledResult<AcdOutcome>).value;
+          expect(JSON.parse(rows[i].result!)).toEqual({ ...answered, nextDue: null });
+        }
+        const states = await db.selectFrom('agent_states').select(['user_id', 'state']).where('user_id', 'in', agents).execute();
+        expect(agents.map((id) => states.find((s) => s.user_id === id)?.state)).toEqual(['paused', 'paused', 'paused', 'ready']);
+        expect(comparable(leader.snapshot()!)).toEqual(await fromDb());
       } finally {
         await releaseLead(deps.storage.db, INSTANCE);
       }

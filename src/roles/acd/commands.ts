@@ -1,4 +1,6 @@
+import { sql, type Transaction } from 'kysely';
 import type { Deps } from '../../app/deps.js';
+import type { Database } from '../../storage/schema.js';
 import type { AcdEvent } from '../../core/acd/types.js';
 import type { AcdOutcome } from './engine.js';
 import { CommandGoneError, type AcdLeader } from './memory.js';
@@ -99,16 +101,46 @@ export async function answerCommands(deps: Deps, leader: AcdLeader): Promise<voi
   }
 }
 
+/**
+ * The leader answers a group's command rows in its transaction, in one statement on PostgreSQL;
+ * only rows still pending (their senders have not given up). Returns the ids answered.
+ */
+export async function answerCommandRows(trx: Transaction<Database>, postgres: boolean, instance: string, answers: { id: number; outcome: AcdOutcome }[]): Promise<Set<number>> {
+  const now = Date.now();
+  if (answers.length === 1 || !postgres) {
+    const done = new Set<number>();
+    for (const a of answers) {
+      const u = await trx.updateTable('acd_commands').set({ status: 'done', result: JSON.stringify(a.outcome), answered_by: instance, answered_at: now })
+        .where('id', '=', a.id).where('status', '=', 'pending').executeTakeFirst();
+      if (Number(u.numUpdatedRows) === 1) done.add(a.id);
+    }
+    return done;
+  }
+  const rows = await sql<{ id: number | string }>`
+    update acd_commands as c set status = 'done', result = v.result, answered_by = ${instance}, answered_at = ${now}
+    from unnest(${answers.map((a) => a.id)}::bigint[], ${answers.map((a) => JSON.stringify(a.outcome))}::text[]) as v(id, result)
+    where c.id = v.id and c.status = 'pending' returning c.id`.execute(trx);
+  return new Set(rows.rows.map((r) => Number(r.id)));
+}
+
+/** Answers on the bus, gathered: the answers of one group (resolved together) leave in one NOTIFY statement. */
+const outgoing = new WeakMap<Deps['bus'], unknown[]>();
+function publishAnswer(deps: Deps, answer: unknown): void {
+  let batch = outgoing.get(deps.bus);
+  if (batch) { batch.push(answer); return; }
+  outgoing.set(deps.bus, (batch = [answer]));
+  setImmediate(() => {
+    outgoing.delete(deps.bus);
+    const send = batch.length > 1 && deps.bus.publishMany ? deps.bus.publishMany('acd-answer', batch) : Promise.all(batch.map((a) => deps.bus.publish('acd-answer', a)));
+    // A lost answer: its sender times out, cancels (refused: already answered) and reads the row.
+    Promise.resolve(send).catch((err: unknown) => deps.logger.warn({ err }, 'publishing command answers failed; their senders read them from the table'));
+  });
+}
+
 async function answerOne(deps: Deps, leader: AcdLeader, id: number, event: AcdEvent): Promise<void> {
   let outcome: AcdOutcome;
   try {
-    outcome = await leader.apply(deps, event, {
-      onAnswer: async (trx, o) => {
-        const u = await trx.updateTable('acd_commands').set({ status: 'done', result: JSON.stringify(o), answered_by: leader.instance, answered_at: Date.now() })
-          .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
-        if (Number(u.numUpdatedRows) !== 1) throw new CommandGoneError();
-      },
-    });
+    outcome = await leader.apply(deps, event, { commandId: id });
   } catch (err) {
     if (err instanceof CommandGoneError) return; // its sender cancelled it: nothing was decided
     if (!(err instanceof AcdUnavailableError)) throw err;
@@ -119,7 +151,7 @@ async function answerOne(deps: Deps, leader: AcdLeader, id: number, event: AcdEv
     return;
   }
   const text = JSON.stringify({ id, outcome });
-  await deps.bus.publish('acd-answer', Buffer.byteLength(text) <= INLINE_RESULT_BYTES ? { id, outcome } : { id });
+  publishAnswer(deps, Buffer.byteLength(text) <= INLINE_RESULT_BYTES ? { id, outcome } : { id });
 }
 
 /** Answered and cancelled commands older than an hour are removed by the leader's sweep. */

@@ -7,12 +7,41 @@ import { getAnalysisSettings } from '../../storage/repositories/analysis-config.
 import { recordCaseMessage } from '../../storage/repositories/cases.js';
 import { enqueueOutbox } from '../../storage/repositories/outbox.js';
 import type { Database } from '../../storage/schema.js';
+import type { Bus } from '../../storage/bus.js';
+
+/**
+ * Each agent's own address (external-client mode) or null (built-in), kept in this process once
+ * read: a change to a user is announced on the bus (scope 'users', config-cache.ts) and drops it.
+ */
+interface AgentEmails { map: Map<string, string | null>; generation: number }
+const agentEmails = new WeakMap<Bus, AgentEmails>();
+
+function emailsOf(bus: Bus): AgentEmails {
+  let e = agentEmails.get(bus);
+  if (!e) {
+    const mine: AgentEmails = { map: new Map(), generation: 0 };
+    bus.subscribe('config', (p) => {
+      const m = p as { scope?: string; userId?: string } | null;
+      if (m?.scope !== undefined && m.scope !== 'users') return;
+      mine.generation++;
+      if (m?.userId) mine.map.delete(m.userId); else mine.map.clear();
+    });
+    agentEmails.set(bus, (e = mine));
+  }
+  return e;
+}
 
 /** Queues the redirect for an external-client agent's assignment; false in built-in mode. */
 export async function queueRedirect(deps: Deps, trx: Transaction<Database>, contactId: string, agentId: string, now: number): Promise<boolean> {
-  const agent = await trx.selectFrom('users').select(['email']).where('id', '=', agentId).executeTakeFirst();
-  if (!agent?.email) return false; // built-in mode: the agent reads the contact in the desktop / API
-  return queueForward(deps, trx, contactId, agent.email, now, { tagCase: true });
+  const emails = emailsOf(deps.bus);
+  let email = emails.map.get(agentId);
+  if (email === undefined) {
+    const generation = emails.generation;
+    email = (await trx.selectFrom('users').select(['email']).where('id', '=', agentId).executeTakeFirst())?.email ?? null;
+    if (generation === emails.generation) emails.map.set(agentId, email);
+  }
+  if (!email) return false; // built-in mode: the agent reads the contact in the desktop / API
+  return queueForward(deps, trx, contactId, email, now, { tagCase: true });
 }
 
 /** The contact's original message, resent (Resent-* headers) to an address: an external-client agent or a routing destination. */

@@ -6,7 +6,7 @@ import type { AcdEvent, AcdRejection, AcdState, Contact } from '../../core/acd/t
 import { LOCKS, type Storage } from '../../storage/db.js';
 import type { Database } from '../../storage/schema.js';
 import { acdSettings, publishAll, type AcdOutcome } from './engine.js';
-import { AcdUnavailableError } from './commands.js';
+import { AcdUnavailableError, answerCommandRows } from './commands.js';
 import { DecidedGroup, type Written } from './group.js';
 import { validLeaseHolder } from './leader.js';
 import { loadContacts, loadSnapshot, queueStats } from './snapshot.js';
@@ -34,7 +34,12 @@ export class CommandGoneError extends Error {
   constructor() { super('the command was cancelled by its sender'); this.name = 'CommandGoneError'; }
 }
 
-export interface ApplyOptions { contact?: Contact; onAnswer?: OnAnswer }
+export interface ApplyOptions {
+  contact?: Contact;
+  onAnswer?: OnAnswer;
+  /** A command row (commands.ts) answered in the group's transaction: a group's rows in one statement. */
+  commandId?: number;
+}
 interface Pending { event: AcdEvent; opts: ApplyOptions; resolve(o: AcdOutcome): void; reject(err: unknown): void }
 interface Member { p: Pending; outcome: AcdOutcome }
 
@@ -141,7 +146,7 @@ export class AcdLeader {
     if (members.length === 0) return;
     let written: Written = { pushed: [], outbox: false };
     const gone = new Set<Member>();
-    if (group.decisions > 0 || members.some((m) => m.p.opts.onAnswer)) {
+    if (group.decisions > 0 || members.some((m) => m.p.opts.onAnswer || m.p.opts.commandId !== undefined)) {
       try {
         written = await deps.storage.transaction(async (trx) => {
           if (group.decisions > 0) {
@@ -151,6 +156,12 @@ export class AcdLeader {
           const wrote = group.decisions > 0 ? await group.persist(deps, trx) : written;
           for (const m of members) {
             try { await m.p.opts.onAnswer?.(trx, m.outcome); } catch (err) { if (err instanceof CommandGoneError) gone.add(m); throw err; }
+          }
+          const commands = members.filter((m) => m.p.opts.commandId !== undefined);
+          if (commands.length > 0) {
+            const answered = await answerCommandRows(trx, deps.storage.dialect === 'postgres', this.instance, commands.map((m) => ({ id: m.p.opts.commandId!, outcome: m.outcome })));
+            for (const m of commands) if (!answered.has(m.p.opts.commandId!)) gone.add(m);
+            if (gone.size > 0) throw new CommandGoneError();
           }
           return wrote;
         }, group.decisions > 0 ? LOCKS.acd : undefined);

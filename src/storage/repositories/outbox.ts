@@ -46,13 +46,19 @@ export async function claimOutbox(storage: Storage, worker: string, limit: numbe
  * now instead of after the lease. Only for a worker starting up under a stable instance id.
  */
 export async function releaseOutboxClaims(db: Kysely<Database>, worker: string, now: number): Promise<number> {
-  const rows = await db.updateTable('outbox').set({ status: 'pending', claimed_by: null, claim_expires_at: null, next_attempt_at: now })
+  // The claim's attempt never reached an outcome: it does not count (a worker killed again and again
+  // must not push a row towards its back-off ceiling and MAX_DELIVERY_ATTEMPTS).
+  const rows = await db.updateTable('outbox').set((eb) => ({ status: 'pending', claimed_by: null, claim_expires_at: null, next_attempt_at: now, attempts: eb('attempts', '-', 1) }))
     .where('status', '=', 'sending').where('claimed_by', '=', worker).returning('id').execute();
   return rows.length;
 }
 
-export async function markOutboxSent(db: Kysely<Database>, id: number, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, last_error: null, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
+/** The note on a row recorded as sent from the sent journal, without a second send (kept for operators and the chaos proof). */
+export const SENT_BEFORE_RESTART = 'sent before a restart (the relay had answered 250; the sent journal kept it): recorded without sending again';
+
+/** `note`: why a sent row carries a remark (SENT_BEFORE_RESTART); otherwise its last error is cleared. */
+export async function markOutboxSent(db: Kysely<Database>, id: number, now: number, note?: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, last_error: note ?? null, claimed_by: null, claim_expires_at: null }).where('id', '=', id).execute();
 }
 
 export async function markOutboxFailed(db: Kysely<Database>, id: number, error: string, retryAt: number | null): Promise<void> {

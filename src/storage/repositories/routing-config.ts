@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Area, AgentDef, Criterion, Destination, EntranceDef, OpeningHours, QueueDef, RelaxationStep, RoutingConfig, WrapUp } from '../../core/routing/model.js';
 import { parseRequirement } from '../../core/routing/requirement.js';
 import type { Database } from '../schema.js';
+import type { Bus } from '../bus.js';
+import { cachedConfig, type Cached } from '../config-cache.js';
 
 /** Reads the whole routing configuration (areas, queues, entrances, task types, rules, agent settings) as plain data. */
 export const wrapUpFromDb = (n: number | null): WrapUp | null => (n === null ? null : n < 0 ? 'unlimited' : n);
@@ -48,4 +50,27 @@ export async function loadRoutingConfig(db: Kysely<Database>): Promise<RoutingCo
     } satisfies AgentDef;
   }
   return cfg;
+}
+
+const cached = new WeakMap<Bus, Cached<RoutingConfig>>();
+
+/**
+ * The routing configuration as this process last loaded it, dropped when a change to routing,
+ * accounts (their entrances and queues) or an agent's skills is announced on the bus
+ * (config-cache.ts). For reads only: the caller must not change it. An agent that is not in it yet
+ * (a user created since, by another process) is found by `withAgent`, which loads it again once.
+ */
+export function cachedRoutingConfig(deps: { bus: Bus; storage: { db: Kysely<Database> } }): { get(): Promise<RoutingConfig>; withAgent(agentId: string): Promise<RoutingConfig> } {
+  let c = cached.get(deps.bus);
+  if (!c) cached.set(deps.bus, (c = cachedConfig(deps.bus, ['routing', 'accounts'], () => loadRoutingConfig(deps.storage.db))));
+  const cache = c;
+  return {
+    get: () => cache.get(),
+    async withAgent(agentId) {
+      const cfg = await cache.get();
+      if (cfg.agents[agentId]) return cfg;
+      cache.invalidate();
+      return cache.get();
+    },
+  };
 }

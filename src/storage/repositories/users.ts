@@ -93,6 +93,16 @@ export async function sessionUser(db: Kysely<Database>, tokenHash: string, now: 
     .selectAll('users').where('sessions.token_hash', '=', tokenHash).where('sessions.expires_at', '>', now).where('users.disabled', '=', 0).executeTakeFirst();
 }
 
+/** The session's user (enabled) and when the session expires; undefined for an unknown or expired session or a disabled user. */
+export async function sessionWithUser(db: Kysely<Database>, tokenHash: string, now: number): Promise<{ user: UserRow; expiresAt: number } | undefined> {
+  const row = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users').select('sessions.expires_at as session_expires_at')
+    .where('sessions.token_hash', '=', tokenHash).where('sessions.expires_at', '>', now).where('users.disabled', '=', 0).executeTakeFirst();
+  if (!row) return undefined;
+  const { session_expires_at: expiresAt, ...user } = row;
+  return { user, expiresAt: Number(expiresAt) };
+}
+
 export async function deleteSession(db: Kysely<Database>, tokenHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }

@@ -9,7 +9,8 @@ import { agentViewSchema, contactSummarySchema, isoTime, isoTimeOrNull, offerVie
 import { servableQueues } from '../../core/acd/serve.js';
 import { DEFAULT_MAX_PARKED } from '../../core/routing/model.js';
 import { withNames } from '../../storage/repositories/desk.js';
-import { loadRoutingConfig } from '../../storage/repositories/routing-config.js';
+import { cachedRoutingConfig } from '../../storage/repositories/routing-config.js';
+import type { RoutingConfig } from '../../core/routing/model.js';
 import { rejectionToError } from './acd-errors.js';
 
 /** Agent state (Ready / Paused / logged out) and the agent's own work; the supervisors' agent list. */
@@ -50,15 +51,30 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
       pauseReason: r.pause_reason, stateSince: isoTime(r.state_since), capacity: r.capacity,
     });
 
+    const routing = cachedRoutingConfig(deps);
+    /** Entrance and task-type names from the cached configuration; the database only for one it does not know. */
+    const named = async (config: RoutingConfig, items: ReturnType<typeof toContactSummary>[]) => {
+      const known = items.every((c) => config.entrances[c.entranceId] && (!c.taskTypeId || config.taskTypes[c.taskTypeId]));
+      if (!known) return withNames(db, items);
+      return items.map((c) => {
+        const t = c.taskTypeId ? config.taskTypes[c.taskTypeId] : null;
+        return { ...c, entranceName: config.entrances[c.entranceId].name, taskType: t ? { id: t.id, name: t.name, wrapUpCodes: t.wrapUpCodes ?? [] } : null };
+      });
+    };
+
     const myView = async (userId: string) => {
-      const [row] = await agentRow(userId);
+      // The configuration comes from this process's cache (dropped over the bus when it changes).
+      const [[row], offers, contacts, config] = await Promise.all([
+        agentRow(userId),
+        db.selectFrom('offers').selectAll().where('agent_id', '=', userId).where('status', '=', 'open').orderBy('created_at').execute(),
+        listContacts(db, { agentId: userId, status: 'assigned', limit: 500 }),
+        routing.withAgent(userId),
+      ]);
       if (!row) throw new ApiError(404, 'agent.not_found', 'You have no agent state; ask an administrator.');
-      const offers = await db.selectFrom('offers').selectAll().where('agent_id', '=', userId).where('status', '=', 'open').orderBy('created_at').execute();
-      const contacts = await listContacts(db, { agentId: userId, status: 'assigned', limit: 500 });
-      const config = await loadRoutingConfig(db);
       const def = config.agents[userId];
       const area = config.areas[def?.areaId ?? 'default'];
       const lists = servableQueues(config, userId).filter((q) => q.kind === 'waiting-list');
+      // One aggregate over the contacts waiting in my waiting lists (none at all without lists).
       const waiting = lists.length
         ? await db.selectFrom('contacts').select(['queue_id', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'queued').where('personal_agent_id', 'is', null)
           .where('queue_id', 'in', lists.map((q) => q.id)).groupBy('queue_id').execute()
@@ -67,7 +83,7 @@ export function agentRoutes(deps: Deps): FastifyPluginAsyncZod {
       return {
         ...toAgentView(row),
         offers: offers.map((o) => ({ id: o.id, contactId: o.contact_id, agentId: o.agent_id, createdAt: isoTime(o.created_at), expiresAt: isoTime(o.expires_at) })),
-        contacts: await withNames(db, contacts.map(toContactSummary)),
+        contacts: await named(config, contacts.map(toContactSummary)),
         wrapUpUntil: isoTimeOrNull(row.wrap_up_until),
         pendingPause: row.pending_pause ? JSON.parse(row.pending_pause) as { reason: string | null } : null,
         inUse: offers.length + contacts.length - parkedCount,

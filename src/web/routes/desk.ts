@@ -4,7 +4,7 @@ import type { Deps } from '../../app/deps.js';
 import { servableQueues } from '../../core/acd/serve.js';
 import { toContactSummary } from '../../storage/repositories/contacts.js';
 import { dayFigures, isVisible, searchHistory, senderHistory, withNames, type Visibility } from '../../storage/repositories/desk.js';
-import { loadRoutingConfig } from '../../storage/repositories/routing-config.js';
+import { cachedRoutingConfig } from '../../storage/repositories/routing-config.js';
 import type { UserRow } from '../../storage/schema.js';
 import { currentUser, isSupervisor } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
@@ -24,7 +24,7 @@ const historyView = z.object({ contacts: z.array(contactSummarySchema) });
 /** Visibility of contacts in the history for this user: see desk.ts (repository) for the rule. */
 export async function historyVisibility(deps: Deps, user: UserRow): Promise<Visibility> {
   if (isSupervisor(user)) return { all: true };
-  const config = await loadRoutingConfig(deps.storage.db);
+  const config = await cachedRoutingConfig(deps).withAgent(user.id);
   return { all: false, agentId: user.id, queueIds: servableQueues(config, user.id).map((q) => q.id) };
 }
 

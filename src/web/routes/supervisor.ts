@@ -173,6 +173,7 @@ export function supervisorRoutes(deps: Deps): FastifyPluginAsyncZod {
       });
       await logAgentEvent('agent.settingsChanged', id, { ...b, by: currentUser(request).id });
       await deps.bus.publish('config', { scope: 'routing' });
+      if (b.skills !== undefined || b.capacity !== undefined) await deps.bus.publish('config', { scope: 'users', userId: id }); // the user row changed
       await run({ type: 'tick' });
       return (await agentSettingsView(db, id))!;
     });

@@ -6,6 +6,7 @@ import { submitAcdEvent } from '../../roles/acd/engine.js';
 import {
   countAdmins, createUser, deleteUser, endSessions, findUser, listUsers, setPasswordHash, toUserView, updateUser, userUses,
 } from '../../storage/repositories/users.js';
+import { announceConfigChange, announceSessionsEnded, announceUserChange } from '../../storage/config-cache.js';
 import { currentUser, requireRole } from '../auth.js';
 import { ApiError, errorBodySchema, notFound } from '../errors.js';
 import { idParams, roleSchema, userViewSchema } from '../schemas.js';
@@ -44,6 +45,7 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
     /** Signs the user out everywhere and logs them out of the queue engine (its own command path). */
     const shutOut = async (id: string) => {
       await endSessions(db, id);
+      await announceSessionsEnded(deps.bus, { userId: id });
       const outcome = await submitAcdEvent(deps, { type: 'agent.setState', agentId: id, state: 'logged_out', reason: 'user disabled', force: true });
       if (!outcome.ok) deps.logger.warn({ userId: id, code: outcome.code }, 'could not log the disabled user out of the queue engine');
     };
@@ -91,8 +93,13 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
       const b = request.body;
       if (before.role === 'admin' && ((b.role && b.role !== 'admin') || b.disabled === true)) await lastAdminGuard(before.id, 'this change');
       const after = (await updateUser(db, before.id, b, deps.clock()))!;
+      // Every process drops what it cached of this user (its sessions' user row, its redirect address).
+      await announceUserChange(deps.bus, before.id);
       if (b.disabled === true && before.disabled === 0) await shutOut(before.id);
-      else if (b.skills !== undefined || b.capacity !== undefined) await submitAcdEvent(deps, { type: 'tick' }); // new skills may fit waiting contacts
+      else if (b.skills !== undefined || b.capacity !== undefined) {
+        await announceConfigChange(deps.bus, 'routing'); // skills and capacity are routing configuration
+        await submitAcdEvent(deps, { type: 'tick' }); // new skills may fit waiting contacts
+      }
       return toUserView(after);
     });
 
@@ -111,6 +118,7 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
       if (uses.length) throw new ApiError(409, 'user.in_use', `user '${user.username}' is in use: ${uses.join(', ')}; disable the user instead`);
       await shutOut(user.id);
       await deleteUser(db, user.id);
+      await announceUserChange(deps.bus, user.id);
       return reply.code(204).send();
     });
 
@@ -125,6 +133,7 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
       const user = await existing(request.params.id);
       await setPasswordHash(db, user.id, await hashPassword(request.body.password), deps.clock());
       await endSessions(db, user.id, user.id === currentUser(request).id && request.sessionToken ? sha256(request.sessionToken) : null);
+      await announceUserChange(deps.bus, user.id);
       return reply.code(204).send();
     });
 
@@ -142,6 +151,7 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
       }
       await setPasswordHash(db, me.id, await hashPassword(request.body.newPassword), deps.clock());
       await endSessions(db, me.id, request.sessionToken ? sha256(request.sessionToken) : null);
+      await announceUserChange(deps.bus, me.id);
       return reply.code(204).send();
     });
 
@@ -153,7 +163,9 @@ export function userRoutes(deps: Deps): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const user = await existing(request.params.id);
-      return { ended: await endSessions(db, user.id) };
+      const ended = await endSessions(db, user.id);
+      await announceSessionsEnded(deps.bus, { userId: user.id });
+      return { ended };
     });
 
   };

@@ -29,8 +29,8 @@ export interface Cluster {
   webBases(): string[];
   /** SIGKILLs a member; the supervisor starts it again. Resolves when it has exited. */
   kill(name: string): Promise<void>;
-  /** All members up (logged "switchyard started"). */
-  ready(timeoutMs?: number): Promise<void>;
+  /** All members (or those named) up (logged "switchyard started"). */
+  ready(timeoutMs?: number, names?: string[]): Promise<void>;
   stop(): Promise<void>;
   tail(name: string, chars?: number): string;
 }
@@ -90,9 +90,9 @@ export async function startCluster(tdb: TestDatabase, specs: MemberSpec[], extra
       m.kills++;
       await p.kill('SIGKILL');
     },
-    async ready(timeoutMs = 60_000) {
+    async ready(timeoutMs = 60_000, names) {
       const end = Date.now() + timeoutMs;
-      for (const m of members) {
+      for (const m of names ? names.map(byName) : members) {
         for (;;) {
           const p = m.current;
           const ok = p ? await Promise.race([p.started.then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 500))]) : false;

@@ -43,6 +43,8 @@ const CUSTOMERS = 10;
 /** Account health states of a connected watcher. */
 const WORKING = ['idle', 'polling', 'fetching'];
 const AGENTS = 6;
+/** At least this long between two kills (and each victim up again first). */
+const MIN_KILL_GAP_MS = 1000;
 
 export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
   const tStart = Date.now();
@@ -103,7 +105,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     o.log(`[${tag}] load: ${o.mails} mails over ~${Math.round(window * 0.8)} s; ${o.kills} kills; outages of ${o.outageSeconds} s`);
     const agentsDone = runAgents(api, agents, () => stopAgents, true);
     const injection = injectMail({
-      host, port: ports.smtp, to: support.address, count: o.mails, perSecond: o.mails / (window * 0.8), concurrency: 4, run: tag,
+      host, port: ports.smtp, to: support.address, count: o.mails, perSecond: o.mails / (window * 0.8), concurrency: 8, run: tag,
       customer: (i) => customers[i % CUSTOMERS].address.replace('@', `+m${i}@`), stopped: () => Date.now() - t0 > 600_000,
     });
 
@@ -118,12 +120,26 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
 
     const kills: Outcome['kills'] = [];
     const killing = (async () => {
-      const order = o.members.map((m) => m.name);
+      // every member in turn; the account's watcher gives its turn to the next one while its recovery is judged
+      const owed = Array.from({ length: o.kills }, (_, k) => o.members[k % o.members.length].name);
+      const eligible = () => owed.findIndex((name) => !(watchesAccount(name) && accountWindowOpen));
+      let lastKill = 0;
       for (let k = 0; k < o.kills; k++) {
         await at(2 + ((window - 4) * k) / Math.max(1, o.kills - 1));
-        const member = order[k % order.length];
-        const midBatch = await db((st) => busyWith(st, member)).catch(() => false);
-        while (watchesAccount(member) && accountWindowOpen) await accountWindow;
+        let member = '';
+        let midBatch = false;
+        for (;;) {
+          if (eligible() < 0) await accountWindow;
+          member = owed[eligible()];
+          // a victim that is up and working (killing a process still starting proves little), kills apart
+          await cluster.ready(120_000, [member]).catch(() => undefined);
+          await pause(Math.max(0, lastKill + MIN_KILL_GAP_MS - Date.now()));
+          midBatch = await db((st) => busyWith(st, member)).catch(() => false);
+          // the account window may have opened meanwhile; from this check to the kill there is no await
+          if (owed[eligible()] === member) break;
+        }
+        owed.splice(owed.indexOf(member), 1);
+        lastKill = Date.now();
         killInFlight = cluster.kill(member);
         await killInFlight;
         kills.push({ at: (Date.now() - t0) / 1000, member, midBatch });
@@ -143,7 +159,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
       accountWindowOpen = true;
       const watcher = cluster.members.find((m) => watchesAccount(m.name))!;
       await killInFlight; // a kill sent just before the window counts before it
-      await cluster.ready(120_000);
+      await cluster.ready(120_000, [watcher.name]);
       const restartsBefore = watcher.restarts;
       await drill('Dovecot stopped', 0, () => stack.stopDovecot());
       const down = Date.now();
@@ -182,7 +198,7 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
         .flat().map((h) => h['x-switchyard-contact-id'] ?? '');
       const sentFolder = await inboxHeaders(host, ports.imap, support, ['message-id'], 'Sent');
       return {
-        answers: inCustomers.filter((h) => h['auto-submitted']).map((h) => h['in-reply-to'] ?? ''), redirects,
+        answers: inCustomers.filter((h) => h['auto-submitted']).map((h) => ({ inReplyTo: h['in-reply-to'] ?? '', messageId: h['message-id'] ?? '' })), redirects,
         customerMessageIds: inCustomers.filter((h) => !h['auto-submitted']).map((h) => h['message-id'] ?? ''),
         sentFolderIds: sentFolder.map((h) => h['message-id'] ?? ''),
       };
@@ -220,6 +236,8 @@ export async function runScenario(o: ScenarioOptions): Promise<Outcome> {
     const boxes = await readMailboxes();
     figures = judge(sent, state, boxes, externalIds);
     figures.problems.push(...problemsDuringRun);
+    // one message in flight per sending process: a kill can leave at most one message inside SMTP's 250 window
+    if (figures.resent > kills.length) figures.problems.push(`${figures.resent} messages resent, more than the ${kills.length} kills can explain: ${figures.resentMessageIds.join(' ')}`);
     o.log(`[${tag}] agents accepted ${work.accepted.size}, answered ${work.answered.size} through the API (${work.answerUnsure.size} requests without a seen outcome, not repeated), closed ${work.closed.size} (${work.errors} failed requests, retried); ${figures.contactsOpen} contacts still waiting for an agent when the run ended`);
     if (figures.acceptedByExternal === 0 || figures.accepted === figures.acceptedByExternal) figures.problems.push('agents of both kinds (built-in and external-client) must have accepted contacts');
     const tails = figures.problems.length ? cluster.members.map((m) => cluster.tail(m.name, 3000)).join('\n') : '';
@@ -262,7 +280,7 @@ export const figureRows = (tag: string, out: Outcome): string[] => {
   return [
     `chaos ${tag}: mails ${f.mails}, contacts ${f.contacts}, quarantined ${f.quarantined}; kills ${out.kills.length} (${out.kills.filter((k) => k.midBatch).length} mid-batch; ${[...new Set(out.kills.map((k) => k.member))].join(', ')}), crashes (exits not caused by a kill) ${out.unplannedExits}, restarts that failed while PostgreSQL was away and were retried ${out.failedStarts}`,
     `chaos ${tag}: outages: ${out.outages.join('; ')}; ${out.accountRecovery}`,
-    `chaos ${tag}: lost ${f.lost}, duplicated ${f.duplicated}; automatic answers ${f.autoAnswersDelivered}/${f.autoAnswersExpected} (lost ${f.autoAnswersLost}, duplicated ${f.autoAnswersDuplicated}); redirects ${f.redirectsDelivered}/${f.redirectsExpected} (lost ${f.redirectsLost}, duplicated ${f.redirectsDuplicated}); agent answers ${f.agentAnswers} (lost ${f.agentAnswersLost}, duplicated ${f.agentAnswersDuplicated}); unprocessed ${f.unprocessed}; accepted by agents ${f.accepted} (${f.acceptedByExternal} external-client), still queued for agents ${f.contactsOpen}; unhealthy accounts ${f.unhealthyAccounts.length}`,
+    `chaos ${tag}: lost ${f.lost}, duplicated ${f.duplicated}; automatic answers ${f.autoAnswersDelivered}/${f.autoAnswersExpected} (lost ${f.autoAnswersLost}, duplicated ${f.autoAnswersDuplicated}); resent after a kill in SMTP's 250 window (same message, one outbox row) ${f.resent}${f.resent ? `: ${f.resentMessageIds.join(' ')}` : ''}; resends the sent journal prevented ${f.resendsPrevented}; redirects ${f.redirectsDelivered}/${f.redirectsExpected} (lost ${f.redirectsLost}, duplicated ${f.redirectsDuplicated}); agent answers ${f.agentAnswers} (lost ${f.agentAnswersLost}, duplicated ${f.agentAnswersDuplicated}); unprocessed ${f.unprocessed}; accepted by agents ${f.accepted} (${f.acceptedByExternal} external-client), still queued for agents ${f.contactsOpen}; unhealthy accounts ${f.unhealthyAccounts.length}`,
     `chaos ${tag}: load and faults ${out.loadSeconds.toFixed(0)} s, time to recover ${out.recoverSeconds.toFixed(1)} s, whole run ${out.totalSeconds.toFixed(0)} s; sender retries ${out.injectRetries}; agents: ${out.agentsMode}`,
   ];
 };

