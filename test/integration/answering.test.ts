@@ -218,6 +218,20 @@ for (const dialect of BACKENDS) {
       expect(copy.text).toContain('Quietly');
     });
 
+    it('a recipient the relay refuses while it accepts the others: sent, with the refused address named to the agent', async () => {
+      const c = await contactFrom(plain('Copy to a missing colleague').raw);
+      const o = (await alice.get(`/api/v1/contacts/${c.id}/answer-options`)).json() as Json;
+      const subject = o.defaults.reply.subject as string;
+      const missing = `nobody-${Date.now()}@${customer.address.split('@')[1]}`;
+      const r = await alice.post(`/api/v1/contacts/${c.id}/answers`, { mode: 'reply', from: support.address, to: [customer.address], cc: [missing], bcc: [], subject, html: '<p>Partly</p>', quote: 'none' });
+      expect(r.statusCode).toBe(201);
+      const a = (r.json() as Json).answer;
+      const sent = await waitState(a.id, 'sent');
+      expect(sent.reason).toContain(`refused ${missing}`);
+      expect(sent.reason).toMatch(/550|5\.1\.1/);
+      expect((await waitForMail(customer, subject)).messageId).toBe(a.messageId);
+    });
+
     it('forwards with the original attachment and its cid: image, plus an upload; refuses an upload over the limit', async () => {
       const id = `<fw${++seq}.${Date.now()}@customer.example>`;
       const c = await contactFrom(Buffer.from([

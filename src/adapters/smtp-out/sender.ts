@@ -30,7 +30,8 @@ export function transportOptions(s: SmtpServerConfig, password: string | null) {
 export interface Envelope { from: string; to: string[] }
 
 export interface MailSender {
-  send(server: SmtpServerConfig | null, envelope: Envelope, raw: Buffer, name: string): Promise<{ via: string }>;
+  /** `refused`: recipients the relay refused while it accepted the others (the mail has left for those). */
+  send(server: SmtpServerConfig | null, envelope: Envelope, raw: Buffer, name: string): Promise<{ via: string; refused?: string[] }>;
   close(): void;
 }
 
@@ -55,10 +56,16 @@ export function createMailSender(secrets: SecretBox, dataDir: string): MailSende
         const header = `X-Switchyard-Envelope-From: ${envelope.from}\r\nX-Switchyard-Envelope-To: ${envelope.to.join(', ')}\r\n`;
         writeFileSync(`${file}.tmp`, Buffer.concat([Buffer.from(header), raw]), { mode: PRIVATE_FILE_MODE });
         renameSync(`${file}.tmp`, file);
-        return { via: file };
+        return { via: file, refused: [] };
       }
-      const info = (await transportFor(server).sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw })) as { response?: string };
-      return { via: `${server.host}:${server.port} ${String(info.response ?? '')}`.trim() };
+      const info = (await transportFor(server).sendMail({ envelope: { from: envelope.from, to: envelope.to }, raw })) as
+        { response?: string; rejected?: unknown[]; rejectedErrors?: { recipient?: string; response?: string }[] };
+      const refused = (info.rejected ?? []).map((r) => {
+        const address = String(r);
+        const why = info.rejectedErrors?.find((e) => e.recipient === address)?.response;
+        return why ? `${address} (${why})` : address;
+      });
+      return { via: `${server.host}:${server.port} ${String(info.response ?? '')}`.trim(), refused };
     },
     close() {
       for (const t of transports.values()) t.close();

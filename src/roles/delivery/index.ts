@@ -71,9 +71,9 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   };
 
   /** A sent row's outcome, committed; kept trying while the database is away (a restart takes seconds). */
-  const finishSent = async (row: OutboxRow, note?: string): Promise<void> => {
+  const finishSent = async (row: OutboxRow, note?: string, warning?: string): Promise<void> => {
     for (let i = 0; ; i++) {
-      try { await finish(row, { ok: true }, { note }); return; } catch (err) {
+      try { await finish(row, { ok: true, warning }, { note: note ?? warning }); return; } catch (err) {
         if (i >= 60) throw err;
         log.warn({ err, outboxId: row.id }, 'could not record a sent outbox message yet; retrying');
         await new Promise((r) => setTimeout(r, 1000));
@@ -98,9 +98,10 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
       return;
     }
     let via: string;
+    let refused: string[] = [];
     try {
-      ({ via } = row.kind === 'sent_copy'
-        ? await deliverSentCopy(deps, row)
+      ({ via, refused = [] } = row.kind === 'sent_copy'
+        ? { ...await deliverSentCopy(deps, row), refused: [] }
         : await sender.send(server, { from: row.envelope_from, to: JSON.parse(row.envelope_to) as string[] }, row.raw, `${row.id}-${row.kind}`));
     } catch (err) {
       const e = err as { responseCode?: number; code?: string; message?: string };
@@ -115,9 +116,12 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
     // The mail has left: noted at once (no await since the 250), so a kill before the commit does not send it twice.
     journal.record(journalKey(row));
     // Outside the catch: a problem recording the success must never be taken for a failed send (and retried).
-    await finishSent(row);
+    // Some recipients refused, the others accepted: sent (never again to those who have it), with a warning the agent sees.
+    const warning = refused.length ? `sent, but the mail server refused ${refused.join('; ')}` : undefined;
+    await finishSent(row, undefined, warning);
     deps.metrics.outboxSent.inc({ kind: row.kind, result: 'sent' });
-    log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
+    if (warning) log.warn({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via, refused }, 'outbox message sent; some recipients were refused');
+    else log.info({ outboxId: row.id, kind: row.kind, contactId: row.contact_id, via }, 'outbox message sent');
   };
 
   // Rows this instance noted as sent in an earlier life and never committed: recorded sent now.

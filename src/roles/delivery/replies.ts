@@ -14,14 +14,15 @@ import type { Database, OutboxRow } from '../../storage/schema.js';
  * in that transaction: the IMAP APPEND to the Sent folder is retried on its own and can never
  * cause a second SMTP send. The copy carries the Bcc header the sent message leaves out.
  */
-export type DeliveryResult = { ok: true } | { ok: false; error: string; retryAt: number | null };
+/** `warning`: sent, but with something the agent must know (recipients the relay refused). */
+export type DeliveryResult = { ok: true; warning?: string } | { ok: false; error: string; retryAt: number | null };
 
 export async function recordReplyOutcome(trx: Transaction<Database>, row: OutboxRow, result: DeliveryResult, now: number): Promise<AnswerEvent[]> {
   if (row.kind !== 'reply') return [];
   const answer = await findAnswerByOutbox(trx, row.id);
   if (!answer || answer.state === 'cancelled') return [];
   if (!result.ok) return [await setAnswerState(trx, answer, result.retryAt === null ? 'failed' : 'retrying', result.error, now)];
-  const event = await setAnswerState(trx, answer, 'sent', null, now, { sentAt: now });
+  const event = await setAnswerState(trx, answer, 'sent', result.warning ?? null, now, { sentAt: now });
   const account = row.account_id ? await trx.selectFrom('accounts').select(['protocol', 'username', 'password_secret']).where('id', '=', row.account_id).executeTakeFirst() : undefined;
   if (account?.protocol === 'imap' && account.username && account.password_secret) {
     await enqueueOutbox(trx, { kind: 'sent_copy', contactId: row.contact_id, accountId: row.account_id, envelopeFrom: row.envelope_from, envelopeTo: [], raw: withBccHeader(row.raw, JSON.parse(answer.bcc_addresses) as string[]) }, now);

@@ -7,7 +7,8 @@ const LABEL: Record<string, string> = { scheduled: 'waiting (undo possible)', qu
 export function DeliveryState({ state, reason }: { state: string; reason?: string | null }) {
   return (
     <Group gap={4} wrap="nowrap" data-testid="delivery-state" data-state={state}>
-      <Badge size="sm" color={COLOR[state] ?? 'gray.7'}>{LABEL[state] ?? state}</Badge>
+      {/* sent with a reason: some recipients were refused — the agent must see it */}
+      <Badge size="sm" color={state === 'sent' && reason ? 'orange.9' : COLOR[state] ?? 'gray.7'}>{LABEL[state] ?? state}</Badge>
       {reason && <Text size="xs" c="dimmed" lineClamp={1}>{reason}</Text>}
     </Group>
   );
