@@ -34,7 +34,16 @@ describe('data at rest is for the owner only', () => {
     expect(mode(dataDir).toString(8)).toBe('700');
     const files = readdirSync(dataDir);
     expect(files).toEqual(expect.arrayContaining(['switchyard.sqlite', 'switchyard.sqlite-wal', 'switchyard.sqlite-shm', 'secret.key']));
-    for (const f of files) expect(`${f} ${mode(join(dataDir, f)).toString(8)}`).toBe(`${f} 600`);
+    // Directories in it (the sent journal, the outbox) are 0700, and every file in them 0600.
+    const walk = (dir: string): void => {
+      for (const f of readdirSync(dir)) {
+        const path = join(dir, f);
+        const dirent = statSync(path).isDirectory();
+        expect(`${path} ${mode(path).toString(8)}`).toBe(`${path} ${dirent ? '700' : '600'}`);
+        if (dirent) walk(path);
+      }
+    };
+    walk(dataDir);
   });
 
   it('outbox .eml files are 0600 in a 0700 outbox directory, even under umask 022', async () => {
