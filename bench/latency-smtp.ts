@@ -4,8 +4,7 @@ import WebSocket from 'ws';
 import { benchConfig, percentile, table } from './lib.js';
 import { startSwitchyard } from '../src/app/main.js';
 import { createAccount } from '../src/storage/repositories/accounts.js';
-import { createUser } from '../src/storage/repositories/users.js';
-import { hashPassword } from '../src/adapters/crypto/secrets.js';
+import { readyBenchAgent } from './agent.js';
 
 /**
  * Latency without the IDLE floor: single emails sent straight to an SMTP account's listener
@@ -44,16 +43,9 @@ export async function benchLatencySmtp(): Promise<void> {
     }, Date.now());
     if (!acct.ok) throw new Error(acct.message);
     await deps.bus.publish('accounts');
-    await createUser(deps.storage.db, { username: 'bench-agent', displayName: 'Bench Agent', passwordHash: await hashPassword('bench-agent-pw'), role: 'agent' }, Date.now());
-    const api = async (method: string, path: string, body?: unknown, token?: string) => {
-      const r = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      const text = await r.text();
-      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-      return text ? JSON.parse(text) : null;
-    };
-    const { token } = await api('POST', '/api/v1/session', { username: 'bench-agent', password: 'bench-agent-pw' }) as { token: string };
-    await api('PUT', '/api/v1/agents/me/state', { state: 'ready' }, token);
-    ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/events?token=${encodeURIComponent(token)}`);
+    const agent = await readyBenchAgent(deps, base, port);
+    const { api, token } = agent;
+    ws = agent.ws;
     let waiter: ((t: number, offerId: string) => void) | null = null;
     ws.on('message', (data) => {
       const t = performance.now();

@@ -5,8 +5,7 @@ import WebSocket from 'ws';
 import { MAIL, benchConfig, mailstack, percentile, table } from './lib.js';
 import { startSwitchyard } from '../src/app/main.js';
 import { createAccount } from '../src/storage/repositories/accounts.js';
-import { createUser } from '../src/storage/repositories/users.js';
-import { hashPassword } from '../src/adapters/crypto/secrets.js';
+import { readyBenchAgent } from './agent.js';
 
 /**
  * Latency: single emails sent through Postfix while idle, from SMTP accepted (250 after
@@ -39,16 +38,9 @@ export async function benchLatency(): Promise<void> {
       mailbox: 'INBOX', afterImport: 'seen', moveTo: null, pollIntervalSeconds: 30, smtpServerId: null, returnAddress: null, alternativeAddresses: [], enabled: true,
     }, Date.now());
     if (!acct.ok) throw new Error(acct.message);
-    await createUser(deps.storage.db, { username: 'bench-agent', displayName: 'Bench Agent', passwordHash: await hashPassword('bench-agent-pw'), role: 'agent' }, Date.now());
-    const api = async (method: string, path: string, body?: unknown, token?: string) => {
-      const r = await fetch(base + path, { method, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      const text = await r.text();
-      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-      return text ? JSON.parse(text) : null;
-    };
-    const { token } = await api('POST', '/api/v1/session', { username: 'bench-agent', password: 'bench-agent-pw' }) as { token: string };
-    await api('PUT', '/api/v1/agents/me/state', { state: 'ready' }, token);
-    ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/events?token=${encodeURIComponent(token)}`);
+    const agent = await readyBenchAgent(deps, base, port);
+    const { api, token } = agent;
+    ws = agent.ws;
     const offers = new Map<string, (t: number, offerId: string) => void>();
     const pendingOffers: { subject?: string; t: number; offerId: string; contactId: string }[] = [];
     ws.on('message', (data) => {
