@@ -1,10 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { MAIL, benchConfig, freshPgDatabase, mailstack, table } from './lib.js';
-import { configureRealistic, customerMessage, fillMaildir, imapAccount, spawnSwitchyard, startSink, type RoleProcess } from './ingest-kit.js';
-import { buildDeps } from '../src/app/main.js';
+import { MAIL, mailstack, table } from './lib.js';
+import { configureRealistic, customerMessage, fillMaildir, imapAccount, pgCluster, spawnSwitchyard, startSink } from './ingest-kit.js';
 import { countContacts } from '../src/storage/repositories/contacts.js';
 import { updateAccount } from '../src/storage/repositories/accounts.js';
 
@@ -38,11 +34,8 @@ export async function benchBacklog(): Promise<void> {
   console.error(`backlog: writing ${N} × 10 KB into ${user}'s Maildir …`);
   fillMaildir(user, N, (i) => customerMessage(i, user, 10_240, `backlog-${Date.now().toString(36)}`));
   const sink = await startSink();
-  const pg = await freshPgDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
-  const env = { DATABASE_URL: pg.url, SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_PASSWORD: 'bench-admin-pw', SWITCHYARD_HTTP_PORT: '0' };
-  const deps = await buildDeps({ ...benchConfig(pg.url), dataDir });
-  const procs: RoleProcess[] = [];
+  const cluster = await pgCluster();
+  const { env, deps, procs } = cluster;
   try {
     console.error('backlog: raw imapflow FETCH (warm-up, then measured) …');
     await rawFetch(user, pass);
@@ -72,10 +65,7 @@ export async function benchBacklog(): Promise<void> {
         ...procs.map((p) => [`Switchyard ${p.roles}`, secs, N / secs, limit.secs / secs, p.peakRssMb()]),
       ]);
   } finally {
-    for (const p of procs.reverse()) await p.stop();
-    await deps.bus.close();
-    await deps.storage.close();
-    await pg.drop();
+    await cluster.close();
     await sink.close();
     mailstack('doveadm', 'expunge', '-u', user, 'mailbox', 'INBOX', 'all');
   }

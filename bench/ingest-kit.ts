@@ -1,11 +1,13 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { Deps } from '../src/app/deps.js';
 import { createAccount, createSmtpServer } from '../src/storage/repositories/accounts.js';
 import { createCategory, putAutoAnswer, saveTemplate, savePattern } from '../src/storage/repositories/analysis-config.js';
-import { MAIL, ROOT } from './lib.js';
+import { MAIL, ROOT, benchConfig, freshPgDatabase } from './lib.js';
+import { buildDeps } from '../src/app/main.js';
 
 /**
  * Shared by the ingest, backlog and SMTP latency benches: a realistic analysis configuration,
@@ -127,5 +129,27 @@ export async function spawnSwitchyard(roles: string, env: Record<string, string>
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
     }),
+  };
+}
+
+/**
+ * A fresh PostgreSQL database for CLI processes of the built Switchyard: their environment, the
+ * bench's own deps on the same database (to configure and observe), the processes it spawns, and
+ * one teardown for all of it.
+ */
+export async function pgCluster(): Promise<{ env: Record<string, string>; deps: Deps; procs: RoleProcess[]; close(): Promise<void> }> {
+  const pg = await freshPgDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const env = { DATABASE_URL: pg.url, SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_PASSWORD: 'bench-admin-pw', SWITCHYARD_HTTP_PORT: '0' };
+  const deps = await buildDeps({ ...benchConfig(pg.url), dataDir });
+  const procs: RoleProcess[] = [];
+  return {
+    env, deps, procs,
+    async close() {
+      for (const p of procs.reverse()) await p.stop();
+      await deps.bus.close();
+      await deps.storage.close();
+      await pg.drop();
+    },
   };
 }

@@ -1,10 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { MAIL, benchConfig, freshPgDatabase, mailstack, table } from './lib.js';
-import { configureRealistic, customerMessage, fillMaildir, imapAccount, spawnSwitchyard, startSink, type RoleProcess } from './ingest-kit.js';
-import { buildDeps, startSwitchyard } from '../src/app/main.js';
+import { MAIL, benchConfig, mailstack, table } from './lib.js';
+import { configureRealistic, customerMessage, fillMaildir, imapAccount, pgCluster, spawnSwitchyard, startSink } from './ingest-kit.js';
+import { startSwitchyard } from '../src/app/main.js';
 import { startAccountServer } from '../src/roles/account-server/index.js';
 import { countContacts } from '../src/storage/repositories/contacts.js';
 import { updateAccount } from '../src/storage/repositories/accounts.js';
@@ -82,11 +79,8 @@ async function drainSqlite(user: string, pass: string, sinkPort: number, since: 
 
 /** PostgreSQL: the built CLI, one acd+account-server process and `servers` email-server processes. */
 async function drainPg(user: string, pass: string, sinkPort: number, since: number, servers: number): Promise<Run & { rss: string }> {
-  const pg = await freshPgDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
-  const env = { DATABASE_URL: pg.url, SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_PASSWORD: 'bench-admin-pw', SWITCHYARD_HTTP_PORT: '0' };
-  const deps = await buildDeps({ ...benchConfig(pg.url), dataDir });
-  const procs: RoleProcess[] = [];
+  const cluster = await pgCluster();
+  const { env, deps, procs } = cluster;
   try {
     const r = await imapAccount(deps, user, pass, sinkPort, since, false);
     await configureRealistic(deps, r.entranceId);
@@ -101,10 +95,7 @@ async function drainPg(user: string, pass: string, sinkPort: number, since: numb
     const rss = procs.map((p) => `${Math.round(p.peakRssMb())}`).join('/');
     return { secs, answers, rss };
   } finally {
-    for (const p of procs.reverse()) await p.stop();
-    await deps.bus.close();
-    await deps.storage.close();
-    await pg.drop();
+    await cluster.close();
   }
 }
 
