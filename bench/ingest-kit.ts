@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -47,7 +47,12 @@ export function customerMessage(i: number, to: string, size = 10_240, tag = 'b')
 export function fillMaildir(user: string, n: number, make: (i: number) => Buffer): void {
   const [local, domain] = user.split('@');
   const box = join(MAILSTACK_DIR, 'mail', domain, local, 'Maildir');
+  // The domain's directory too when this makes it (the first user of a fresh mail stack): Dovecot,
+  // as vmail, must be able to create the next user's Maildir beside this one.
+  const domainDir = join(MAILSTACK_DIR, 'mail', domain);
+  const madeDomain = !existsSync(domainDir);
   for (const d of ['cur', 'new', 'tmp']) mkdirSync(join(box, d), { recursive: true });
+  if (madeDomain) execFileSync('chown', ['vmail:vmail', domainDir]);
   const t = Math.floor(Date.now() / 1000);
   for (let i = 0; i < n; i++) {
     const raw = make(i);

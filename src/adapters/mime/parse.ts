@@ -94,6 +94,13 @@ export const PARSE_STALL_WINDOW_MS = 250;
 /** Below this share of busy time in a window, the thread did nothing but wait. */
 const IDLE_UTILIZATION = 0.02;
 
+/**
+ * mailparser's options: no textAsHtml (Switchyard renders HTML itself and never reads it; building it
+ * ran linkify over every text body, a few percent of the worker's time), no links in the text
+ * derived from HTML, no inline images turned into data links.
+ */
+const PARSER_OPTIONS = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 } as const;
+
 export async function parseEmail(input: Buffer, opts: { deadlineMs?: number; stallWindowMs?: number } = {}): Promise<ParseResult> {
   const deadlineMs = opts.deadlineMs ?? PARSE_DEADLINE_MS;
   const windowMs = opts.stallWindowMs ?? PARSE_STALL_WINDOW_MS;
@@ -119,7 +126,7 @@ export async function parseEmail(input: Buffer, opts: { deadlineMs?: number; sta
     timer.unref();
   });
   try {
-    const parsed = await Promise.race([simpleParser(raw, { skipImageLinks: true, maxHtmlLengthToParse: 10 * 1024 * 1024 }), stuck]);
+    const parsed = await Promise.race([simpleParser(raw, PARSER_OPTIONS), stuck]);
     return { ok: true, email: toParsedEmail(parsed, input.length), parsed };
   } catch (err) {
     return { ok: false, code: 'mime.unparseable', reason: err instanceof Error ? err.message : String(err) };

@@ -17,8 +17,17 @@ export type AnalyseOutput =
   | { ok: true; email: ParsedEmail; key: string; result: AnalysisResult }
   | { ok: false; code: string; reason: string };
 
+function hasNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(hasNul);
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x));
+  return false;
+}
+
 /** PostgreSQL text cannot hold NUL characters; real mail sometimes has them. */
 export function storable(email: ParsedEmail): ParsedEmail {
+  // Almost no mail has one: the JSON round trip (a copy of the whole message) only when needed.
+  if (!hasNul(email)) return email;
   return JSON.parse(JSON.stringify(email).replace(/\\u0000/g, '')) as ParsedEmail;
 }
 
