@@ -2,7 +2,6 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import type { Deps } from '../src/app/deps.js';
 import { createAccount, createSmtpServer } from '../src/storage/repositories/accounts.js';
 import { createCategory, putAutoAnswer, saveTemplate, savePattern } from '../src/storage/repositories/analysis-config.js';
@@ -83,12 +82,28 @@ export async function configureRealistic(deps: Deps, entranceId: string): Promis
 }
 
 /** An SMTP server that accepts and drops everything (where automatic answers go). */
-export async function startSink(): Promise<{ port: number; received(): number; close(): Promise<void> }> {
-  let n = 0;
-  const server = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], logger: false, onData(stream, _s, cb) { stream.on('data', () => undefined); stream.on('end', () => { n++; cb(); }); } });
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
-  const port = (server.server.address() as { port: number }).port;
-  return { port, received: () => n, close: () => new Promise<void>((res) => server.close(() => res())) };
+/** An SMTP sink for automatic answers, in a child process (bench/sink-process.ts): the relay's CPU is not Switchyard's. */
+export async function startSink(): Promise<{ port: number; received(): Promise<number>; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/bench/sink-process.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let wake: (() => void) | null = null;
+  let buf = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) { lines.push(buf.slice(0, i)); buf = buf.slice(i + 1); }
+    wake?.();
+  });
+  const nextLine = async (): Promise<string> => {
+    while (lines.length === 0) await new Promise<void>((res) => { wake = res; });
+    return lines.shift()!;
+  };
+  const port = Number(await nextLine());
+  return {
+    port,
+    received: async () => { child.stdin!.write('count\n'); return Number(await nextLine()); },
+    close: () => new Promise<void>((res) => { child.once('exit', () => res()); child.stdin!.end(); }),
+  };
 }
 
 /** An IMAP account on the mail stack whose answers go to `sinkPort`; created_at `since` (mail arriving after it is not backlog). */
