@@ -5,7 +5,8 @@ import { makeDeps } from '../support/deps.js';
 import { corpusAbsentMessage, corpusEntries } from '../support/corpus.js';
 import { createAccount } from '../../src/storage/repositories/accounts.js';
 import { claimInbound, storeInbound } from '../../src/storage/repositories/inbound.js';
-import { processInbound } from '../../src/roles/email-server/pipeline.js';
+import { processBatch, processInbound } from '../../src/roles/email-server/pipeline.js';
+import { createParsePool } from '../../src/roles/email-server/parse-pool.js';
 import { parseAndAnalyse } from '../../src/roles/email-server/parse-analyse.js';
 import { loadContacts } from '../../src/roles/acd/snapshot.js';
 import type { Deps } from '../../src/app/deps.js';
@@ -125,6 +126,33 @@ for (const dialect of BACKENDS) {
       await expect(processInbound(flaky, msg)).resolves.toEqual({ kind: 'retry', error: 'connection lost' });
       expect((await deps.storage.db.selectFrom('inbound_messages').select('status').where('id', '=', stored.id!).executeTakeFirstOrThrow()).status).toBe('stored');
       expect(await drain(deps)).toEqual({ quarantined: 1 });
+    });
+
+    it('a batch is parsed in the worker pool a chunk per thread, with the same results as one by one; a message that throws fails alone', async () => {
+      const pool = createParsePool({ threads: 2 });
+      try {
+        // The built worker (npm test builds first); without it the pool runs inline, which this test would not cover.
+        expect(pool.threads).toBe(2);
+        const raws = [mail('pool-1@example.org', 'Invoice wrong'), mail('pool-2@example.org', 'Ärende om faktura', 'Hej, jag behöver hjälp med min faktura.'),
+          Buffer.from('not a mail at all\r\n'), mail(null, 'No id'), mail('pool-5@example.org', 'Fifth')];
+        const config = { version: 1, categories: [], patterns: [], languageMinLength: 40 };
+        const batch = await pool.runBatch({ raws, config, now: 1_000 });
+        const single = await Promise.all(raws.map((raw) => parseAndAnalyse({ raw, config, now: 1_000 })));
+        expect(batch).toEqual(single);
+        // Through the pipeline: the second message's parse throws (a bug, not bad input): it is retried, the others go on.
+        const stored: { id: number | null }[] = [];
+        for (let i = 0; i < 3; i++) stored.push(await storeInbound(deps.storage, { accountId, uidvalidity: 70, uid: i + 1, raw: mail(`chunk-${i}@example.org`, `Chunk ${i}`), sourceAction: 'none' }, Date.now()));
+        const claimed = (await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000)).filter((m) => stored.some((s) => s.id === m.id));
+        expect(claimed).toHaveLength(3);
+        const outcomes = await processBatch(deps, claimed, {
+          run: pool.run,
+          runBatch: async (jobs) => (await pool.runBatch(jobs)).map((r, i) => (i === 1 ? { ok: false as const, thrown: 'analysis bug' } : r)),
+        });
+        expect(outcomes.map((o) => o.kind)).toEqual(['contact', 'retry', 'contact']);
+        expect(outcomes[1]).toEqual({ kind: 'retry', error: 'analysis bug' });
+        const row = await deps.storage.db.selectFrom('inbound_messages').select(['status', 'error']).where('id', '=', claimed[1].id).executeTakeFirstOrThrow();
+        expect(row).toEqual({ status: 'stored', error: 'analysis bug' });
+      } finally { await pool.close(); }
     });
 
     it('corpus sweep: every message becomes a contact, a duplicate or a quarantine entry, with zero crashes', async () => {

@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { parseAndAnalyse, type AnalyseJob, type AnalyseOutput } from './parse-analyse.js';
-import type { WireJob } from './parse-worker.js';
+import { parseAndAnalyse, type AnalyseConfig, type AnalyseJob, type AnalyseOutput } from './parse-analyse.js';
+import type { ChunkResult, WireChunk, WireJob } from './parse-worker.js';
 
 /**
  * Parse and analysis off the main thread: a piscina pool of worker threads sized to the machine
@@ -13,6 +13,11 @@ import type { WireJob } from './parse-worker.js';
  */
 export interface ParsePool {
   run(job: AnalyseJob): Promise<AnalyseOutput>;
+  /**
+   * A batch's messages (one configuration and time), in at most one chunk per thread: one message
+   * to and from a thread per chunk instead of per mail. A message that throws fails alone.
+   */
+  runBatch(jobs: { raws: Uint8Array[]; config: AnalyseConfig; now: number }): Promise<ChunkResult[]>;
   readonly threads: number;
   close(): Promise<void>;
 }
@@ -24,21 +29,40 @@ function workerFile(): string | null {
   return existsSync(built) ? built : null;
 }
 
+async function inlineBatch({ raws, config, now }: { raws: Uint8Array[]; config: AnalyseConfig; now: number }): Promise<ChunkResult[]> {
+  const out: ChunkResult[] = [];
+  for (const raw of raws) {
+    try { out.push(await parseAndAnalyse({ raw, config, now })); } catch (err) { out.push({ ok: false, thrown: err instanceof Error ? err.message : String(err) }); }
+  }
+  return out;
+}
+
 export function createParsePool(opts: { threads?: number } = {}): ParsePool {
   const file = workerFile();
   const threads = opts.threads ?? Math.max(1, Math.min(8, availableParallelism()));
-  if (!file || threads === 0) return { run: parseAndAnalyse, threads: 0, close: async () => undefined };
+  if (!file || threads === 0) return { run: parseAndAnalyse, runBatch: inlineBatch, threads: 0, close: async () => undefined };
   let sentVersion = -1;
   let configJson = '';
   // A small young generation per worker: each isolate's default (up to 48 MB of semi-spaces) multiplied by the
   // threads was most of the email server's resident memory; parsing one mail allocates little that lives long.
   const pool = new Piscina({ filename: file, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const wireConfig = (config: AnalyseConfig) => {
+    if (config.version !== sentVersion) { sentVersion = config.version; configJson = JSON.stringify(config); }
+    return { version: sentVersion, configJson };
+  };
   return {
     threads,
     run: (job) => {
-      if (job.config.version !== sentVersion) { sentVersion = job.config.version; configJson = JSON.stringify(job.config); }
-      const wire: WireJob = { raw: job.raw, now: job.now, version: sentVersion, configJson };
+      const wire: WireJob = { raw: job.raw, now: job.now, ...wireConfig(job.config) };
       return pool.run(wire) as Promise<AnalyseOutput>;
+    },
+    runBatch: async ({ raws, config, now }) => {
+      const size = Math.ceil(raws.length / threads);
+      const chunks: Uint8Array[][] = [];
+      for (let i = 0; i < raws.length; i += size) chunks.push(raws.slice(i, i + size));
+      const wire = wireConfig(config);
+      const results = await Promise.all(chunks.map((part) => pool.run({ raws: part, now, ...wire } satisfies WireChunk) as Promise<ChunkResult[]>));
+      return results.flat();
     },
     close: () => pool.destroy(),
   };

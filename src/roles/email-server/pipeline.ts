@@ -14,6 +14,7 @@ import { headerKey } from './header-key.js';
 import { ingestConfig, ingestConfigFor, sizeLimit, type IngestConfig } from './ingest-config.js';
 import { parseAndAnalyse, storable, type AnalyseOutput } from './parse-analyse.js';
 import type { ParsePool } from './parse-pool.js';
+import type { ChunkResult } from './parse-worker.js';
 import { placeContact } from './placement.js';
 
 export { storable };
@@ -40,7 +41,10 @@ export type ProcessOutcome =
 
 export const MAX_ATTEMPTS = 3;
 
-const INLINE: Pick<ParsePool, 'run'> = { run: parseAndAnalyse };
+/** The pool the pipeline needs: one message at a time, and a batch at once where it can (the worker pool). */
+export type BatchPool = Pick<ParsePool, 'run'> & Partial<Pick<ParsePool, 'runBatch'>>;
+
+const INLINE: BatchPool = { run: parseAndAnalyse };
 
 /** What a message is before the write stage. */
 type Prepared =
@@ -52,16 +56,16 @@ type Prepared =
 type Written = { outcome: ProcessOutcome; outbox: boolean; entrance?: string };
 
 /** One message through every stage (tests; the email server runs batches). */
-export async function processInbound(deps: Deps, msg: InboundMessageRow, pool: Pick<ParsePool, 'run'> = INLINE): Promise<ProcessOutcome> {
+export async function processInbound(deps: Deps, msg: InboundMessageRow, pool: BatchPool = INLINE): Promise<ProcessOutcome> {
   return (await processBatch(deps, [msg], pool))[0];
 }
 
-export async function processBatch(deps: Deps, msgs: InboundMessageRow[], pool: Pick<ParsePool, 'run'> = INLINE): Promise<ProcessOutcome[]> {
+export async function processBatch(deps: Deps, msgs: InboundMessageRow[], pool: BatchPool = INLINE): Promise<ProcessOutcome[]> {
   let prepared: Prepared[];
   try {
     const cfg = await ingestConfigFor(deps, msgs.map((m) => m.account_id));
     const known = await knownByHeader(deps, cfg, msgs);
-    prepared = await Promise.all(msgs.map((m) => prepare(deps, cfg, m, known, pool).catch((err: unknown) => ({ stage: 'failed' as const, msg: m, error: errorText(err) }))));
+    prepared = await parseAll(deps, cfg, msgs.map((m) => beforeParse(cfg, m, known)), pool);
   } catch (err) {
     prepared = msgs.map((m) => ({ stage: 'failed' as const, msg: m, error: errorText(err) }));
   }
@@ -107,8 +111,11 @@ async function knownByHeader(deps: Deps, cfg: IngestConfig, msgs: InboundMessage
   return new Set(rows.map((r) => `${r.entrance_id} ${r.dedupe_key}`));
 }
 
-/** Stages before the write: size check, dedupe by header, parse and analyse (in the pool). */
-async function prepare(deps: Deps, cfg: IngestConfig, msg: InboundMessageRow, known: Set<string>, pool: Pick<ParsePool, 'run'>): Promise<Prepared> {
+/** A message that passed the size check and the dedupe by header: it is parsed next. */
+type ToParse = { stage: 'parse'; msg: InboundMessageRow; entrance: EntranceRef };
+
+/** Stages before parsing: entrance, size check, dedupe by header (a known Message-ID is recorded without parsing). */
+function beforeParse(cfg: IngestConfig, msg: InboundMessageRow, known: Set<string>): Prepared | ToParse {
   const entrance = cfg.entranceOf.get(msg.account_id);
   if (!entrance) return { stage: 'quarantine', msg, code: 'entrance.missing', reason: `account ${msg.account_id} has no entrance` };
   const limit = sizeLimit(cfg, msg.account_id);
@@ -116,12 +123,26 @@ async function prepare(deps: Deps, cfg: IngestConfig, msg: InboundMessageRow, kn
   const key = headerKey(msg.raw);
   // A duplicate (or this very message written before its claim expired) is recorded without parsing.
   if (key && known.has(`${entrance.id} ${key}`)) return { stage: 'write', msg, entrance, key };
-  const out = await pool.run({
-    raw: msg.raw, now: deps.clock(),
-    config: { version: cfg.version, categories: cfg.categories, patterns: cfg.patterns, languageMinLength: cfg.settings.languageMinLength },
+  return { stage: 'parse', msg, entrance };
+}
+
+/** Parse and analyse: the batch's remaining messages in the pool at once (a chunk per thread); a message that fails is tried again later. */
+async function parseAll(deps: Deps, cfg: IngestConfig, items: (Prepared | ToParse)[], pool: BatchPool): Promise<Prepared[]> {
+  const toParse = items.filter((p): p is ToParse => p.stage === 'parse');
+  if (toParse.length === 0) return items as Prepared[];
+  const config = { version: cfg.version, categories: cfg.categories, patterns: cfg.patterns, languageMinLength: cfg.settings.languageMinLength };
+  const now = deps.clock();
+  const results: ChunkResult[] = pool.runBatch
+    ? await pool.runBatch({ raws: toParse.map((p) => p.msg.raw), config, now }).catch((err: unknown) => toParse.map(() => ({ ok: false as const, thrown: errorText(err) })))
+    : await Promise.all(toParse.map((p) => pool.run({ raw: p.msg.raw, now, config }).catch((err: unknown) => ({ ok: false as const, thrown: errorText(err) }))));
+  const parsed = new Map(toParse.map((p, i) => [p, results[i]]));
+  return items.map((p): Prepared => {
+    if (p.stage !== 'parse') return p;
+    const out = parsed.get(p)!;
+    if ('thrown' in out) return { stage: 'failed', msg: p.msg, error: out.thrown };
+    if (!out.ok) return { stage: 'quarantine', msg: p.msg, code: out.code, reason: out.reason };
+    return { stage: 'write', msg: p.msg, entrance: p.entrance, key: out.key, email: out.email, analysed: out };
   });
-  if (!out.ok) return { stage: 'quarantine', msg, code: out.code, reason: out.reason };
-  return { stage: 'write', msg, entrance, key: out.key, email: out.email, analysed: out };
 }
 
 type WriteResult = Written | { error: string };
