@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sq
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
 import { ensurePrivateDir, ensurePrivateFile, tightenFiles } from '../adapters/fs/private.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -87,6 +88,7 @@ function withStatementCache(conn: SQLite.Database): SQLite.Database {
 export async function openStorage(opts: StorageOptions): Promise<Storage> {
   let db: Kysely<Database>;
   let dialect: DialectName;
+  let sqliteFile: string | null = null;
   if (opts.databaseUrl) {
     dialect = 'postgres';
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(opts.databaseUrl) }) });
@@ -96,6 +98,7 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
     // Raw mail and password hashes: the directory and the database files are for the owner only.
     ensurePrivateDir(opts.dataDir);
     ensurePrivateFile(file);
+    sqliteFile = file;
     db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({
         database: async () => {
@@ -105,6 +108,8 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
           conn.pragma('synchronous = NORMAL');
           conn.pragma('busy_timeout = 10000');
           conn.pragma('foreign_keys = ON');
+          // Checkpoints run in a worker thread (sqlite-checkpointer.ts); this connection's own is a backstop.
+          conn.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
           return withStatementCache(conn);
         },
       }),
@@ -122,10 +127,13 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
       });
     },
     async close() {
+      await checkpointer?.stop();
       await db.destroy();
     },
   };
   await migrateToLatest(storage);
+  // After the migrations: the file and its WAL exist.
+  const checkpointer = sqliteFile ? startCheckpointer(sqliteFile) : null;
   return storage;
 }
 
