@@ -84,12 +84,14 @@ export async function startDelivery(deps: Deps, opts: { sweepMs?: number; sender
   };
 
   const journal = openSentJournal(join(deps.config.dataDir, 'sent-journal'), deps.config.instanceId);
-  /** The outbox row's outcome and, for an agent's answer, its state and event: one transaction; events published after commit. */
-  const finish = async (row: OutboxRow, result: DeliveryResult, opts: { note?: string; waiting?: boolean } = {}): Promise<void> => {
+  /**
+   * A row's outcome other than sent (those go in groups, below) and, for an agent's answer, its
+   * state and event: one transaction; events published after commit.
+   */
+  const finish = async (row: OutboxRow, result: DeliveryResult & { ok: false }, opts: { waiting?: boolean } = {}): Promise<void> => {
     const now = deps.clock();
     const events = await deps.storage.transaction(async (trx) => {
-      if (result.ok) await markOutboxSent(trx, row.id, now, opts.note);
-      else if (opts.waiting && result.retryAt !== null) await deferOutbox(trx, row.id, result.error, result.retryAt);
+      if (opts.waiting && result.retryAt !== null) await deferOutbox(trx, row.id, result.error, result.retryAt);
       else await markOutboxFailed(trx, row.id, result.error, result.retryAt);
       return recordReplyOutcome(trx, row, result, now);
     }); // an answer.state event is pushed: appendEvent takes LOCKS.events, so ids follow commit order
