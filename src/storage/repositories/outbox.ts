@@ -27,10 +27,11 @@ export async function enqueueOutbox(trx: Kysely<Database> | Transaction<Database
 }
 
 /**
- * A claimed row and the instance that claimed it before this claim (null: nobody yet, or an
- * administrator's retry): the sent journal holding a note for the row can only be that
- * instance's (a note is written by the claimer at the relay's 250, and taken over by the next
- * claimer that finds it; see startDelivery).
+ * A claimed row and the instance that claimed it before this claim: the sent journal holding a
+ * note for the row can only be that instance's (a note is written by the claimer at the relay's
+ * 250, and taken over by the next claimer that finds it; see startDelivery). Null: nobody claimed
+ * it yet, or its last attempt ended without a 250 (a failure to retry, a disabled server) or an
+ * administrator retried it; a released claim keeps its claimer.
  */
 export type ClaimedOutboxRow = OutboxRow & { previous_claimer: string | null };
 
