@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalKey, openSentJournal } from '../../src/adapters/fs/sent-journal.js';
 import type { MailSender } from '../../src/adapters/smtp-out/sender.js';
 import { startDelivery } from '../../src/roles/delivery/index.js';
-import { enqueueOutbox, SENT_BEFORE_RESTART } from '../../src/storage/repositories/outbox.js';
+import { enqueueOutbox, releaseOutboxClaims, SENT_BEFORE_RESTART } from '../../src/storage/repositories/outbox.js';
 import { makeDeps } from '../support/deps.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/storage.js';
 import { waitFor } from '../support/mailstack.js';
@@ -66,6 +66,68 @@ for (const dialect of BACKENDS) {
         expect(await statusOf(gone.id)).toMatchObject({ last_error: SENT_BEFORE_RESTART, attempts: 2 });
         expect(sends).toEqual([]);
       } finally { await stop(); }
+    });
+
+    it('a claim released by a worker that then never came back keeps its claimer: that worker\'s note keeps it from a second send', async () => {
+      const row = await leftSending('released-worker', Date.now() + 120_000);
+      const theirs = openSentJournal(journalDir(), 'released-worker');
+      theirs.record(journalKey(row));
+      theirs.close();
+      expect(await releaseOutboxClaims(deps.storage.db, 'released-worker', Date.now())).toBe(1);
+
+      sends.length = 0;
+      const stop = await startDelivery(deps, { sweepMs: 100, sender });
+      try {
+        await waitFor(async () => (await statusOf(row.id)).status === 'sent', 10_000, 'the row recorded sent');
+        expect(await statusOf(row.id)).toMatchObject({ last_error: SENT_BEFORE_RESTART });
+        expect(sends).toEqual([]);
+      } finally { await stop(); }
+    });
+
+    it('a row nobody claimed before is looked up in this instance\'s notes only, not in other instances\' files', async () => {
+      const id = await enqueueOutbox(deps.storage.db, { kind: 'redirect', contactId: null, accountId: null, envelopeFrom: 'support@example.test', envelopeTo: ['fresh@example.org'], raw: Buffer.from('Subject: f\r\n\r\nf\r\n') }, Date.now());
+      const row = await deps.storage.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      // a stranger's file naming the row: were it read, the row would be recorded sent without a send
+      mkdirSync(journalDir(), { recursive: true });
+      writeFileSync(join(journalDir(), 'stranger.log'), `${journalKey(row)}\n`);
+      sends.length = 0;
+      const stop = await startDelivery(deps, { sweepMs: 100, sender });
+      try {
+        await waitFor(async () => (await statusOf(id)).status === 'sent', 10_000, 'sent');
+        expect(sends).toEqual([`${id}-redirect`]);
+        expect(await statusOf(id)).toMatchObject({ last_error: null });
+      } finally { await stop(); }
+    });
+
+    it('sent rows are recorded in group commits; a group commit that fails keeps the notes and is retried: every row sent once, none failed', async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push(await enqueueOutbox(deps.storage.db, { kind: 'redirect', contactId: null, accountId: null, envelopeFrom: 'support@example.test', envelopeTo: [`g${i}@example.org`], raw: Buffer.from('Subject: g\r\n\r\ng\r\n') }, Date.now()));
+      }
+      let failCommits = 0;
+      let notesWhileFailing: string[] = [];
+      const mine = join(journalDir(), `${deps.config.instanceId}.log`);
+      const recording: MailSender = {
+        async send(_s, _e, _raw, name) { if (sends.length === 0) failCommits = 2; sends.push(name); return { via: 'test' }; },
+        close() {},
+      };
+      const storage = { ...deps.storage, transaction: ((fn, lockKey) => {
+        if (failCommits > 0) {
+          failCommits--;
+          notesWhileFailing = readFileSync(mine, 'latin1').split('\n').filter(Boolean);
+          return Promise.reject(new Error('connection terminated'));
+        }
+        return deps.storage.transaction(fn, lockKey);
+      }) as typeof deps.storage.transaction };
+      sends.length = 0;
+      const stop = await startDelivery({ ...deps, storage }, { sweepMs: 100, sender: recording });
+      try {
+        await waitFor(async () => (await Promise.all(ids.map(statusOf))).every((r) => r.status === 'sent'), 15_000, 'all recorded sent');
+      } finally { await stop(); }
+      expect([...sends].sort()).toEqual(ids.map((id) => `${id}-redirect`).sort());
+      for (const id of ids) expect(await statusOf(id)).toMatchObject({ status: 'sent', last_error: null, attempts: 1 });
+      expect(notesWhileFailing.length).toBeGreaterThan(0); // the sent rows' notes were kept while their commit failed
+      expect(readFileSync(mine, 'latin1')).toBe('');
     });
 
     it('a run that fails part-way (the database away while recording) gives back the rest of its batch at once, not after the lease', async () => {

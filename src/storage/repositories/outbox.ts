@@ -26,18 +26,29 @@ export async function enqueueOutbox(trx: Kysely<Database> | Transaction<Database
   return Number(row.id);
 }
 
-export async function claimOutbox(storage: Storage, worker: string, limit: number, now: number, leaseMs: number): Promise<OutboxRow[]> {
+/**
+ * A claimed row and the instance that claimed it before this claim: the sent journal holding a
+ * note for the row can only be that instance's (a note is written by the claimer at the relay's
+ * 250, and taken over by the next claimer that finds it; see startDelivery). Null: nobody claimed
+ * it yet, or its last attempt ended without a 250 (a failure to retry, a disabled server) or an
+ * administrator retried it; a released claim keeps its claimer.
+ */
+export type ClaimedOutboxRow = OutboxRow & { previous_claimer: string | null };
+
+export async function claimOutbox(storage: Storage, worker: string, limit: number, now: number, leaseMs: number): Promise<ClaimedOutboxRow[]> {
   return storage.transaction(async (trx) => {
-    let q = trx.selectFrom('outbox').select('id')
+    let q = trx.selectFrom('outbox').select(['id', 'claimed_by'])
       .where((eb) => eb.or([
         eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
         eb.and([eb('status', '=', 'sending'), eb('claim_expires_at', '<', now)]),
       ])).orderBy('id').limit(limit);
     if (storage.dialect === 'postgres') q = q.forUpdate().skipLocked();
-    const ids = (await q.execute()).map((r) => Number(r.id));
-    if (ids.length === 0) return [];
-    return trx.updateTable('outbox').set((eb) => ({ status: 'sending', claimed_by: worker, claim_expires_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', ids).returningAll().execute();
+    const found = await q.execute();
+    if (found.length === 0) return [];
+    const before = new Map(found.map((r) => [Number(r.id), r.claimed_by]));
+    const rows = await trx.updateTable('outbox').set((eb) => ({ status: 'sending', claimed_by: worker, claim_expires_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', [...before.keys()]).returningAll().execute();
+    return rows.map((r) => ({ ...r, previous_claimer: before.get(Number(r.id)) ?? null })).sort((a, b) => Number(a.id) - Number(b.id));
   });
 }
 
@@ -47,8 +58,9 @@ export async function claimOutbox(storage: Storage, worker: string, limit: numbe
  */
 export async function releaseOutboxClaims(db: Kysely<Database>, worker: string, now: number): Promise<number> {
   // The claim's attempt never reached an outcome: it does not count (a worker killed again and again
-  // must not push a row towards its back-off ceiling and MAX_DELIVERY_ATTEMPTS).
-  const rows = await db.updateTable('outbox').set((eb) => ({ status: 'pending', claimed_by: null, claim_expires_at: null, next_attempt_at: now, attempts: eb('attempts', '-', 1) }))
+  // must not push a row towards its back-off ceiling and MAX_DELIVERY_ATTEMPTS). claimed_by stays:
+  // this worker's sent journal may hold a note for the row, and the next claimer looks there.
+  const rows = await db.updateTable('outbox').set((eb) => ({ status: 'pending', claim_expires_at: null, next_attempt_at: now, attempts: eb('attempts', '-', 1) }))
     .where('status', '=', 'sending').where('claimed_by', '=', worker).returning('id').execute();
   return rows.length;
 }
