@@ -13,11 +13,13 @@ export interface EmailServerOptions { batchSize?: number; /** Batches in flight 
  * The email server's garbage is mostly batch data (raw messages, pg rows, parsed emails cloned back
  * from the workers) that lives across a few scavenges while a batch is in flight, so it is promoted
  * and then dies in the old generation. V8's default heuristic on a machine with plenty of memory lets
- * the old generation grow up to 4× its live size before a full collection: in the backlog bench the
- * main thread's old space swung between 30 and 100+ MB and the process peaked near 400 MB resident.
- * A fixed factor of 1.5 keeps it near 45 MB (peak ~240 MB in all) for no measurable CPU: the live
- * set is small, so a full collection is cheap. The flag is read at each collection, so setting it
- * after start works; it is process-wide (other roles in the same process get it too).
+ * the old generation grow up to 4× its live size before a full collection: in the 50k backlog bench
+ * the main thread's old space swung between 30 and 107 MB, each worker's between 20 and 50 MB, and
+ * the process peaked at ~373 MB resident. A fixed factor of 1.5 keeps them near 45 and 22 MB (peak
+ * ~243 MB) at the price of more full collections of small live sets (major-GC pauses 3.1 → 5.7 s
+ * over the 50k messages; CPU a message within the benches' noise). The flag is read at each
+ * collection, so setting it after start works; it is process-wide (other roles in the same process
+ * get it too).
  */
 export function limitHeapGrowth(percent: number, setFlags: (flags: string) => void = setFlagsFromString): void {
   if (!Number.isInteger(percent) || percent < 0) throw new Error(`heapGrowingPercent must be a whole number ≥ 0, not ${percent}`);
