@@ -36,12 +36,15 @@ describe('limitHeapGrowth: the email server process keeps its old generation nea
     for (const bad of [-1, 1.5, Number.NaN]) expect(() => limitHeapGrowth(bad, () => undefined)).toThrow(/whole number/);
   });
 
-  it('the flag it sets keeps the old space of a promoting workload well below V8\'s default growth', () => {
+  it('the flag it sets, applied at run time, keeps the old space of a promoting workload well below a 4× growth', () => {
     let flags = '';
     limitHeapGrowth(50, (f) => { flags = f; });
     const bounded = peakOldMb(flags);
-    const unbounded = peakOldMb('');
-    // About 80 MB against 110 MB on Node 20 (a 20 MB live set plus ~35 MB in flight).
-    expect(bounded).toBeLessThan(unbounded * 0.85);
+    // V8's own heuristic moves between 1.1× and 4× with the machine's load (a loaded CI run gave 96 MB,
+    // a quiet one 110 MB), so the reference is its upper end, set the same way: ~128 MB here.
+    const fourfold = peakOldMb('--heap-growing-percent=400');
+    // About 64 MB (up to 82 under load) against 128 MB: a 20 MB live set plus ~35 MB in flight.
+    // An ineffective flag leaves V8's heuristic: 96-110 MB, above 0.7 × 128.
+    expect(bounded).toBeLessThan(fourfold * 0.7);
   }, 60_000);
 });
