@@ -7,7 +7,7 @@ import { createAccount } from '../../src/storage/repositories/accounts.js';
 import { claimInbound, storeInbound } from '../../src/storage/repositories/inbound.js';
 import { processBatch, processInbound } from '../../src/roles/email-server/pipeline.js';
 import { createParsePool } from '../../src/roles/email-server/parse-pool.js';
-import { parseAndAnalyse } from '../../src/roles/email-server/parse-analyse.js';
+import { parseAndAnalyse, parseChunk } from '../../src/roles/email-server/parse-analyse.js';
 import { loadContacts } from '../../src/roles/acd/snapshot.js';
 import type { Deps } from '../../src/app/deps.js';
 
@@ -70,7 +70,7 @@ for (const dialect of BACKENDS) {
       await storeInbound(deps.storage, { accountId, uidvalidity: 7, uid: 91, raw: again, sourceAction: 'none' }, Date.now());
       let parsed = 0;
       const [dup] = await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000);
-      expect(await processInbound(deps, dup, { run: async (job) => { parsed++; return parseAndAnalyse(job); } })).toEqual({ kind: 'duplicate', contactId: out.contactId });
+      expect(await processInbound(deps, dup, { runBatch: async (job) => { parsed += job.raws.length; return parseChunk(job); } })).toEqual({ kind: 'duplicate', contactId: out.contactId });
       expect(parsed).toBe(0);
     });
 
@@ -145,7 +145,6 @@ for (const dialect of BACKENDS) {
         const claimed = (await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000)).filter((m) => stored.some((s) => s.id === m.id));
         expect(claimed).toHaveLength(3);
         const outcomes = await processBatch(deps, claimed, {
-          run: pool.run,
           runBatch: async (jobs) => (await pool.runBatch(jobs)).map((r, i) => (i === 1 ? { ok: false as const, thrown: 'analysis bug' } : r)),
         });
         expect(outcomes.map((o) => o.kind)).toEqual(['contact', 'retry', 'contact']);

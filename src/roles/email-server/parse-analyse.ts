@@ -31,6 +31,18 @@ export function storable(email: ParsedEmail): ParsedEmail {
   return JSON.parse(JSON.stringify(email).replace(/\\u0000/g, '')) as ParsedEmail;
 }
 
+/** A batch's result per message: the analysis, or the error one message threw (it fails alone). */
+export type ChunkResult = AnalyseOutput | { ok: false; thrown: string };
+
+/** Messages parsed one after the other with one configuration and time (a worker's chunk, or inline). */
+export async function parseChunk(job: { raws: Uint8Array[]; config: AnalyseConfig; now: number }): Promise<ChunkResult[]> {
+  const out: ChunkResult[] = [];
+  for (const raw of job.raws) {
+    try { out.push(await parseAndAnalyse({ raw, config: job.config, now: job.now })); } catch (err) { out.push({ ok: false, thrown: err instanceof Error ? err.message : String(err) }); }
+  }
+  return out;
+}
+
 export async function parseAndAnalyse(job: AnalyseJob): Promise<AnalyseOutput> {
   const raw = Buffer.isBuffer(job.raw) ? job.raw : Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
   const parsed = await parseEmail(raw);

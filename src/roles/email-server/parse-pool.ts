@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { parseAndAnalyse, type AnalyseConfig, type AnalyseJob, type AnalyseOutput } from './parse-analyse.js';
-import type { ChunkResult, WireChunk, WireJob } from './parse-worker.js';
+import { parseChunk, type AnalyseConfig, type ChunkResult } from './parse-analyse.js';
+import type { WireChunk } from './parse-worker.js';
 
 /**
  * Parse and analysis off the main thread: a piscina pool of worker threads sized to the machine
@@ -12,7 +12,6 @@ import type { ChunkResult, WireChunk, WireJob } from './parse-worker.js';
  * compiled worker (the TypeScript sources run directly, before a build) it runs inline.
  */
 export interface ParsePool {
-  run(job: AnalyseJob): Promise<AnalyseOutput>;
   /**
    * A batch's messages (one configuration and time), in at most one chunk per thread: one message
    * to and from a thread per chunk instead of per mail. A message that throws fails alone.
@@ -29,18 +28,10 @@ function workerFile(): string | null {
   return existsSync(built) ? built : null;
 }
 
-async function inlineBatch({ raws, config, now }: { raws: Uint8Array[]; config: AnalyseConfig; now: number }): Promise<ChunkResult[]> {
-  const out: ChunkResult[] = [];
-  for (const raw of raws) {
-    try { out.push(await parseAndAnalyse({ raw, config, now })); } catch (err) { out.push({ ok: false, thrown: err instanceof Error ? err.message : String(err) }); }
-  }
-  return out;
-}
-
 export function createParsePool(opts: { threads?: number } = {}): ParsePool {
   const file = workerFile();
   const threads = opts.threads ?? Math.max(1, Math.min(8, availableParallelism()));
-  if (!file || threads === 0) return { run: parseAndAnalyse, runBatch: inlineBatch, threads: 0, close: async () => undefined };
+  if (!file || threads === 0) return { runBatch: parseChunk, threads: 0, close: async () => undefined };
   let sentVersion = -1;
   let configJson = '';
   // A small young generation per worker: each isolate's default (up to 48 MB of semi-spaces) multiplied by the
@@ -52,10 +43,6 @@ export function createParsePool(opts: { threads?: number } = {}): ParsePool {
   };
   return {
     threads,
-    run: (job) => {
-      const wire: WireJob = { raw: job.raw, now: job.now, ...wireConfig(job.config) };
-      return pool.run(wire) as Promise<AnalyseOutput>;
-    },
     runBatch: async ({ raws, config, now }) => {
       const size = Math.ceil(raws.length / threads);
       const chunks: Uint8Array[][] = [];

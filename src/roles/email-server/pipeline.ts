@@ -12,9 +12,8 @@ import { queueSizeNotice } from './auto-answer.js';
 import { handOff } from './hand-off.js';
 import { headerKey } from './header-key.js';
 import { ingestConfig, ingestConfigFor, sizeLimit, type IngestConfig } from './ingest-config.js';
-import { parseAndAnalyse, storable, type AnalyseOutput } from './parse-analyse.js';
+import { parseChunk, storable, type AnalyseOutput } from './parse-analyse.js';
 import type { ParsePool } from './parse-pool.js';
-import type { ChunkResult } from './parse-worker.js';
 import { placeContact } from './placement.js';
 
 export { storable };
@@ -41,10 +40,10 @@ export type ProcessOutcome =
 
 export const MAX_ATTEMPTS = 3;
 
-/** The pool the pipeline needs: one message at a time, and a batch at once where it can (the worker pool). */
-export type BatchPool = Pick<ParsePool, 'run'> & Partial<Pick<ParsePool, 'runBatch'>>;
+/** What the pipeline needs of a parse pool: a batch's messages parsed at once. */
+export type BatchPool = Pick<ParsePool, 'runBatch'>;
 
-const INLINE: BatchPool = { run: parseAndAnalyse };
+const INLINE: BatchPool = { runBatch: parseChunk };
 
 /** What a message is before the write stage. */
 type Prepared =
@@ -132,9 +131,9 @@ async function parseAll(deps: Deps, cfg: IngestConfig, items: (Prepared | ToPars
   if (toParse.length === 0) return items as Prepared[];
   const config = { version: cfg.version, categories: cfg.categories, patterns: cfg.patterns, languageMinLength: cfg.settings.languageMinLength };
   const now = deps.clock();
-  const results: ChunkResult[] = pool.runBatch
-    ? await pool.runBatch({ raws: toParse.map((p) => p.msg.raw), config, now }).catch((err: unknown) => toParse.map(() => ({ ok: false as const, thrown: errorText(err) })))
-    : await Promise.all(toParse.map((p) => pool.run({ raw: p.msg.raw, now, config }).catch((err: unknown) => ({ ok: false as const, thrown: errorText(err) }))));
+  // A pool that fails as a whole (a worker died) fails every message of the chunk: they are tried again.
+  const results = await pool.runBatch({ raws: toParse.map((p) => p.msg.raw), config, now })
+    .catch((err: unknown) => toParse.map(() => ({ ok: false as const, thrown: errorText(err) })));
   const parsed = new Map(toParse.map((p, i) => [p, results[i]]));
   return items.map((p): Prepared => {
     if (p.stage !== 'parse') return p;
