@@ -4,7 +4,8 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/stor
 import { makeDeps } from '../support/deps.js';
 import { drainPipeline, rawMail, smtpAccount } from '../support/analysis.js';
 import { seedUser } from '../support/api.js';
-import { storeInbound } from '../../src/storage/repositories/inbound.js';
+import { claimInbound, storeInbound } from '../../src/storage/repositories/inbound.js';
+import { processBatch } from '../../src/roles/email-server/pipeline.js';
 import {
   createCategory, putAnalysisSettings, DEFAULT_ANALYSIS_SETTINGS, putAutoAnswer, putMaxMessageBytes, savePattern, saveTemplate, NEVER,
 } from '../../src/storage/repositories/analysis-config.js';
@@ -188,6 +189,62 @@ for (const dialect of BACKENDS) {
       expect(c2.analysis.autoAnswer).toMatchObject({ sent: true, template: 'general answer', via: 'fallback' });
       await putAnalysisSettings(deps.storage.db, DEFAULT_ANALYSIS_SETTINGS);
       await announceConfigChange(deps.bus, 'analysis'); // as the API does after a change
+    });
+
+    it('one batch (one transaction): rate limit, threading, duplicates, case numbers and outbox ids across its mails', async () => {
+      // The pipeline writes a batch's cases, case Message-IDs, outbox rows and answer log a statement per table:
+      // what one mail of the batch writes must be seen by the next exactly as if it were written row by row.
+      const mails = [
+        rawMail({ messageId: '<d1@batch.example.org>', from: 'dana@batch.example.org', subject: 'First question' }),
+        rawMail({ messageId: '<d2@batch.example.org>', from: 'dana@batch.example.org', subject: 'Second question' }), // same customer: rate-limited
+        rawMail({ messageId: '<d3@batch.example.org>', from: 'eli@batch.example.org', subject: 'Re: First question', inReplyTo: '<d1@batch.example.org>' }), // joins d1's case
+        rawMail({ messageId: '<d1@batch.example.org>', from: 'dana@batch.example.org', subject: 'First question' }), // the same mail again
+        rawMail({ messageId: '<d4@batch.example.org>', from: 'finn@batch.example.org', subject: 'Third question' }),
+      ];
+      const ids: number[] = [];
+      for (const raw of mails) ids.push((await storeInbound(deps.storage, { accountId: support.accountId, uidvalidity: 1, uid: ++uid, raw, sourceAction: 'none' }, Date.now())).id!);
+      const claimed = await claimInbound(deps.storage, deps.config.instanceId, 100, Date.now(), 60_000);
+      expect(claimed.map((m) => Number(m.id))).toEqual(ids);
+      const outcomes = await processBatch(deps, claimed);
+      expect(outcomes.map((o) => o.kind)).toEqual(['contact', 'contact', 'contact', 'duplicate', 'contact']);
+      const [d1, d2, d3, d4] = [await contactBy('<d1@batch.example.org>'), await contactBy('<d2@batch.example.org>'), await contactBy('<d3@batch.example.org>'), await contactBy('<d4@batch.example.org>')];
+      expect(outcomes[3]).toMatchObject({ contactId: d1.id });
+
+      expect(d1.analysis.autoAnswer).toMatchObject({ sent: true, recipient: 'dana@batch.example.org' });
+      expect(d2.analysis.autoAnswer).toMatchObject({ sent: false, reasons: ['rate.limited'] });
+      expect(await outboxFor(d2.id)).toEqual([]);
+      expect(d3.case_id).toBe(d1.case_id);
+      expect(d3.data).toMatchObject({ followUp: true, caseId: d1.case_id, caseNumber: d1.case_number });
+      expect(d3.analysis.thread).toMatchObject({ followUp: true, via: 'in-reply-to' });
+
+      // Case numbers: distinct, in the mails' order, the ones the cases table holds, and the ones the answers quote.
+      const cases = await deps.storage.db.selectFrom('cases').select(['id', 'number', 'first_contact_id']).where('id', 'in', [d1.case_id!, d2.case_id!, d4.case_id!]).execute();
+      const numberOf = new Map(cases.map((k) => [k.id, Number(k.number)]));
+      expect([d1, d2, d4].map((c) => numberOf.get(c.case_id!))).toEqual([d1.case_number, d2.case_number, d4.case_number]);
+      expect(d1.case_number! < d2.case_number! && d2.case_number! < d4.case_number!).toBe(true);
+      expect(cases.find((k) => k.id === d4.case_id)!.first_contact_id).toBe(d4.id);
+
+      // Each answer's outbox id (stored analysis and event) is its own row, and its log entry points at it.
+      for (const c of [d1, d3, d4]) {
+        const rows = await outboxFor(c.id);
+        expect(rows).toHaveLength(1);
+        expect(rows[0].raw.toString('utf8')).toContain(`[#${c.case_number}]`);
+        expect(c.analysis.autoAnswer).toMatchObject({ sent: true, outboxId: Number(rows[0].id) });
+        const log = await deps.storage.db.selectFrom('auto_answer_log').select(['outbox_id', 'recipient']).where('contact_id', '=', c.id).execute();
+        expect(log).toEqual([{ outbox_id: rows[0].id, recipient: JSON.parse(rows[0].envelope_to)[0] }]);
+        const queued = await deps.storage.db.selectFrom('events').select('data').where('contact_id', '=', c.id).where('type', '=', 'auto_answer.queued').executeTakeFirstOrThrow();
+        expect(JSON.parse(queued.data)).toMatchObject({ outboxId: Number(rows[0].id), caseNumber: c.case_number });
+        // Our answer's Message-ID belongs to the case (a reply to it joins the case).
+        const ours = await deps.storage.db.selectFrom('case_messages').select('case_id').where('contact_id', '=', c.id).where('direction', '=', 'out').execute();
+        expect(ours).toEqual([{ case_id: c.case_id }]);
+      }
+      // The log of events: each mail's answer event before its contact.created, the duplicate after the contact it duplicates.
+      const events = await deps.storage.db.selectFrom('events').select(['id', 'type', 'contact_id']).where('contact_id', 'in', [d1.id, d2.id, d3.id, d4.id]).orderBy('id').execute();
+      const order = events.map((e) => `${e.type}:${[d1, d2, d3, d4].findIndex((c) => c.id === e.contact_id) + 1}`);
+      expect(order).toEqual([
+        'auto_answer.queued:1', 'contact.created:1', 'auto_answer.skipped:2', 'contact.created:2', 'auto_answer.queued:3', 'contact.created:3',
+        'message.duplicate:1', 'auto_answer.queued:4', 'contact.created:4',
+      ]);
     });
 
     it('size limit: a larger message is quarantined with the reason and the sender gets one notice; a bounce gets none', async () => {

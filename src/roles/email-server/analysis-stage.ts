@@ -1,15 +1,14 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { Deps } from '../../app/deps.js';
 import {
   analyseEmail, contactDataFromAnalysis, resolveThread, threadLookupKeys, type AnalysisResult, type ThreadMatch,
 } from '../../core/analysis/index.js';
 import type { ParsedEmail } from '../../core/email/types.js';
 import type { AnalysisSettings } from '../../storage/repositories/analysis-config.js';
-import { createCase, recordCaseMessage, threadKnowledge, touchCase } from '../../storage/repositories/cases.js';
+import { threadKnowledge, touchCase, type CaseRef } from '../../storage/repositories/cases.js';
 import type { Database } from '../../storage/schema.js';
 import { decideAndQueueAnswer, type AnswerRecord } from './auto-answer.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import { CaseRows } from './case-rows.js';
 
 /**
  * The email server's analysis stage: what the email is about and who it belongs to.
@@ -39,13 +38,16 @@ export interface AnalysisOutcome {
 
 /**
  * The thread this mail continues (database lookups, in the write's transaction so a reply in the
- * same batch finds the mail before it) and the contact data routing reads, from the analysis made
- * off the main thread.
+ * same batch finds the mail before it: the transaction's pending case rows are flushed first when
+ * there is something to look up) and the contact data routing reads, from the analysis made off
+ * the main thread.
  */
-export async function threadAndContactData(db: Db, email: ParsedEmail, entrance: EntranceRef, result: AnalysisResult, settings: AnalysisSettings): Promise<AnalysisOutcome> {
+export async function threadAndContactData(db: Transaction<Database>, email: ParsedEmail, entrance: EntranceRef, result: AnalysisResult, settings: AnalysisSettings, rows?: CaseRows): Promise<AnalysisOutcome> {
   const tagOptions = { prefix: settings.caseTagPrefix };
   const threadInput = { inReplyTo: email.inReplyTo, references: email.references, subject: email.subject };
-  const knowledge = await threadKnowledge(db, threadLookupKeys(threadInput, tagOptions));
+  const keys = threadLookupKeys(threadInput, tagOptions);
+  if (rows?.pending && keys.messageIds.length + keys.caseNumbers.length + keys.caseIds.length > 0) await rows.flush(db);
+  const knowledge = await threadKnowledge(db, keys);
   const match = resolveThread(threadInput, knowledge, tagOptions);
   const thread: ThreadInfo | null = match
     ? { caseId: match.caseId, caseNumber: knowledge.numbers.get(match.caseId) ?? 0, via: match.via, evidence: match.evidence, previousAgentId: match.lastAgentId }
@@ -100,36 +102,68 @@ export interface CaseAndAnswer {
 /** Event rows a caller may collect and insert together at the end of its transaction (one statement per batch). */
 export type EventSink = (row: Insertable<Database['events']>) => void;
 
-export async function caseAndAnswer(deps: Deps, trx: Transaction<Database>, input: { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number; arrivedAt?: number | null; events?: EventSink }): Promise<CaseAndAnswer> {
+type CaseAndAnswerInput = { contactId: string; email: ParsedEmail; entrance: EntranceRef; analysis: AnalysisOutcome; now: number; arrivedAt?: number | null; events?: EventSink };
+
+/**
+ * Step 1 of the case and answer: the case this mail belongs to (the one it continues, or a new
+ * one whose number is known after the next `rows.flush`) and its Message-ID recorded for it.
+ * Null without analysis.
+ */
+export async function openCase(trx: Transaction<Database>, rows: CaseRows, input: CaseAndAnswerInput): Promise<CaseRef | null> {
   const { contactId, email, entrance, analysis, now } = input;
-  const result = analysis.result;
-  if (!result || !analysis.settings) return { caseId: null, caseNumber: null, contactData: analysis.contactData, analysis: null, outbox: false };
+  if (!analysis.result || !analysis.settings) return null;
   const thread = analysis.thread ?? null;
   const kase = thread
     ? { id: thread.caseId, number: thread.caseNumber }
-    : await createCase(trx, { entranceId: entrance.id, contactId, subject: email.subject, customer: email.replyTo[0]?.address ?? email.from?.address ?? null }, now);
+    : rows.newCase({ entranceId: entrance.id, contactId, subject: email.subject, customer: email.replyTo[0]?.address ?? email.from?.address ?? null }, now);
   if (thread) await touchCase(trx, kase.id, now);
-  await recordCaseMessage(trx, email.messageId, kase.id, contactId, 'in', now);
+  rows.caseMessage(email.messageId, kase.id, contactId, 'in', now);
+  return kase;
+}
 
+/**
+ * Step 2, after the flush that gave the case its number: the automatic answer, decided and queued
+ * in `rows`. Returns step 3, to run after the next flush (the answer's outbox id is then known):
+ * the contact data with the case, the stored explainable analysis and the answer's event.
+ */
+export async function answerCase(deps: Deps, trx: Transaction<Database>, rows: CaseRows, input: CaseAndAnswerInput, kase: CaseRef | null): Promise<() => CaseAndAnswer> {
+  const { contactId, email, entrance, analysis, now } = input;
+  const result = analysis.result;
+  if (!result || !analysis.settings || !kase) return () => ({ caseId: null, caseNumber: null, contactData: analysis.contactData, analysis: null, outbox: false });
   const contactData = { ...analysis.contactData, caseId: kase.id, caseNumber: kase.number };
-  const answer = await decideAndQueueAnswer(deps, trx, {
+  const answer = await decideAndQueueAnswer(deps, trx, rows, {
     contactId, email, entrance, result, contactData: contactData as Record<string, unknown>, caseRef: kase, settings: analysis.settings, now,
     arrivedAt: input.arrivedAt ?? null,
   });
-  const explanation = [...result.explanation, ...(answer.sent ? [`automatic answer queued (${answer.explanation.join('; ')})`] : [`no automatic answer: ${answer.details.map((d) => d.message).join('; ')}`])];
-  const stored: StoredAnalysis = {
-    analysedAt: result.analysedAt, body: result.body, categories: result.categories, language: result.language, patterns: result.patterns,
-    autoGenerated: result.autoGenerated, spam: result.spam,
-    thread: {
-      followUp: thread !== null, caseId: kase.id, caseNumber: kase.number, via: thread?.via ?? null, evidence: thread?.evidence ?? null,
-      previousAgentId: thread?.previousAgentId ?? null,
-    },
-    autoAnswer: answer, explanation,
+  return () => {
+    const thread = analysis.thread ?? null;
+    const explanation = [...result.explanation, ...(answer.sent ? [`automatic answer queued (${answer.explanation.join('; ')})`] : [`no automatic answer: ${answer.details.map((d) => d.message).join('; ')}`])];
+    const stored: StoredAnalysis = {
+      analysedAt: result.analysedAt, body: result.body, categories: result.categories, language: result.language, patterns: result.patterns,
+      autoGenerated: result.autoGenerated, spam: result.spam,
+      thread: {
+        followUp: thread !== null, caseId: kase.id, caseNumber: kase.number, via: thread?.via ?? null, evidence: thread?.evidence ?? null,
+        previousAgentId: thread?.previousAgentId ?? null,
+      },
+      autoAnswer: { ...answer }, explanation,
+    };
+    input.events?.({
+      at: now, type: answer.sent ? 'auto_answer.queued' : 'auto_answer.skipped', contact_id: contactId, agent_id: null,
+      data: JSON.stringify({ caseId: kase.id, caseNumber: kase.number, reasons: answer.sent ? [] : answer.reasons, outboxId: answer.sent ? answer.outboxId : null }),
+    });
+    return { caseId: kase.id, caseNumber: kase.number, contactData, analysis: JSON.stringify(stored).replace(/\\u0000/g, ''), outbox: answer.sent };
   };
-  const event = {
-    at: now, type: answer.sent ? 'auto_answer.queued' : 'auto_answer.skipped', contact_id: contactId, agent_id: null,
-    data: JSON.stringify({ caseId: kase.id, caseNumber: kase.number, reasons: answer.sent ? [] : answer.reasons, outboxId: answer.sent ? answer.outboxId : null }),
-  };
-  if (input.events) input.events(event); else await trx.insertInto('events').values(event).execute();
-  return { caseId: kase.id, caseNumber: kase.number, contactData, analysis: JSON.stringify(stored).replace(/\\u0000/g, ''), outbox: answer.sent };
+}
+
+/** The three steps for one mail on its own, each flushed at once (the try-mail dry run; the pipeline runs them for a batch). */
+export async function caseAndAnswer(deps: Deps, trx: Transaction<Database>, input: CaseAndAnswerInput): Promise<CaseAndAnswer> {
+  const rows = new CaseRows(deps);
+  const events: Insertable<Database['events']>[] = [];
+  const kase = await openCase(trx, rows, input);
+  await rows.flush(trx);
+  const finish = await answerCase(deps, trx, rows, { ...input, events: (e) => { events.push(e); } }, kase);
+  await rows.flush(trx);
+  const written = finish();
+  for (const e of events) { if (input.events) input.events(e); else await trx.insertInto('events').values(e).execute(); }
+  return written;
 }

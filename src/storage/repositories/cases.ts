@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { normaliseMessageId, type KnownCase, type ThreadKnowledge } from '../../core/analysis/index.js';
 import type { Database } from '../schema.js';
@@ -48,15 +47,6 @@ export async function threadKnowledge(db: Db, keys: { messageIds: string[]; case
   }
   for (const r of byMessage) if (existing.has(r.case_id)) out.messageIds[r.message_id] = known(r.case_id);
   return out;
-}
-
-export async function createCase(trx: Db, input: { entranceId: string; contactId: string; subject: string; customer: string | null }, now: number): Promise<CaseRef> {
-  const id = randomUUID();
-  const row = await trx.insertInto('cases').values({
-    id, entrance_id: input.entranceId, first_contact_id: input.contactId, subject: input.subject.slice(0, 1000), customer_address: input.customer,
-    created_at: now, updated_at: now,
-  }).returning('number').executeTakeFirstOrThrow();
-  return { id, number: Number(row.number) };
 }
 
 export async function touchCase(trx: Db, caseId: string, now: number): Promise<void> {

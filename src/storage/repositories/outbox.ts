@@ -17,13 +17,40 @@ export interface OutboxInput {
   notBefore?: number;
 }
 
+const outboxRow = (input: OutboxInput, now: number) => ({
+  kind: input.kind, contact_id: input.contactId, account_id: input.accountId, envelope_from: input.envelopeFrom,
+  envelope_to: JSON.stringify(input.envelopeTo), raw: input.raw, status: 'pending' as const, attempts: 0, next_attempt_at: Math.max(now, input.notBefore ?? now),
+  last_error: null, claimed_by: null, claim_expires_at: null, created_at: now, sent_at: null,
+});
+
 export async function enqueueOutbox(trx: Kysely<Database> | Transaction<Database>, input: OutboxInput, now: number): Promise<number> {
-  const row = await trx.insertInto('outbox').values({
-    kind: input.kind, contact_id: input.contactId, account_id: input.accountId, envelope_from: input.envelopeFrom,
-    envelope_to: JSON.stringify(input.envelopeTo), raw: input.raw, status: 'pending', attempts: 0, next_attempt_at: Math.max(now, input.notBefore ?? now),
-    last_error: null, claimed_by: null, claim_expires_at: null, created_at: now, sent_at: null,
-  }).returning('id').executeTakeFirstOrThrow();
+  const row = await trx.insertInto('outbox').values(outboxRow(input, now)).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
+}
+
+/**
+ * Several outbox rows, their ids in the order given. One statement per 100 rows when every row
+ * names a different contact (the ids returned are matched by contact, never by position: neither
+ * backend promises RETURNING's order); otherwise one statement per row.
+ */
+export async function enqueueOutboxRows(trx: Kysely<Database> | Transaction<Database>, items: readonly { input: OutboxInput; now: number }[]): Promise<number[]> {
+  const contacts = items.map((i) => i.input.contactId);
+  const distinct = contacts.every((c) => c !== null) && new Set(contacts).size === contacts.length;
+  if (items.length === 1 || !distinct) {
+    const ids: number[] = [];
+    for (const i of items) ids.push(await enqueueOutbox(trx, i.input, i.now));
+    return ids;
+  }
+  const byContact = new Map<string, number>();
+  for (let at = 0; at < items.length; at += 100) {
+    const rows = await trx.insertInto('outbox').values(items.slice(at, at + 100).map((i) => outboxRow(i.input, i.now))).returning(['id', 'contact_id']).execute();
+    for (const r of rows) byContact.set(r.contact_id!, Number(r.id));
+  }
+  return contacts.map((c) => {
+    const id = byContact.get(c!);
+    if (id === undefined) throw new Error(`the outbox row of contact ${c} was not returned by its insert`);
+    return id;
+  });
 }
 
 /**
