@@ -7,7 +7,7 @@ import { appendEvents, type SentEvent } from '../../storage/repositories/events.
 import type { Database } from '../../storage/schema.js';
 import { persistAgent, persistContact, type ContactWrite } from './snapshot.js';
 import { queueForward, queueRedirect } from './forward.js';
-import { persistAgentsMany, persistContactsMany } from './persist-many.js';
+import { persistAgentsPg, persistContactsPg } from './persist-pg.js';
 
 /**
  * A group of decisions made one at a time on the leader's state in memory and committed together
@@ -60,9 +60,9 @@ export class DecidedGroup {
 
   /** The group's rows, event-log entries, offers and outbox rows, in the caller's transaction. */
   async persist(deps: Deps, trx: Transaction<Database>): Promise<Written> {
-    if (this.agents.size > 1) await persistAgentsMany(deps.storage.dialect, trx, [...this.agents.values()]);
+    if (deps.storage.dialect === 'postgres' && this.agents.size > 1) await persistAgentsPg(trx, [...this.agents.values()]);
     else for (const { a, at } of this.agents.values()) await persistAgent(trx, a, at);
-    if (this.contacts.size > 1) await persistContactsMany(deps.storage.dialect, trx, [...this.contacts.values()]);
+    if (deps.storage.dialect === 'postgres' && this.contacts.size > 1) await persistContactsPg(trx, [...this.contacts.values()]);
     else for (const w of this.contacts.values()) await persistContact(trx, w);
     await persistOffers(trx, this.effects);
     let outbox = false;

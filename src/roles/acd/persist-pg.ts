@@ -1,17 +1,16 @@
 import { sql, type Transaction } from 'kysely';
 import type { Agent } from '../../core/acd/types.js';
-import type { DialectName } from '../../storage/db.js';
 import type { Database } from '../../storage/schema.js';
 import type { ContactWrite } from './snapshot.js';
 
 /**
- * A group's contacts and agents, each table in ONE statement per 500 rows (an update joined to
- * the rows as JSON: json_to_recordset on PostgreSQL, json_each on SQLite), instead of one statement
- * per row. Same columns and rules as persistContact and persistAgent: wrap-up code and unhandled
- * reason only when set, assigned_at / closed_at only when the contact became assigned / closed in
- * the group.
+ * PostgreSQL: a group's contacts and agents, each table in ONE statement (an update joined to
+ * json_to_recordset), instead of one round trip per row. Same columns and rules as persistContact
+ * and persistAgent: wrap-up code and unhandled reason only when set, assigned_at / closed_at only
+ * when the contact became assigned / closed in the group.
  */
-const contactRows = (writes: ContactWrite[]) => writes.map(({ c, at, assignedAt, closedAt }) => ({
+export async function persistContactsPg(trx: Transaction<Database>, writes: ContactWrite[]): Promise<void> {
+  const rows = writes.map(({ c, at, assignedAt, closedAt }) => ({
     id: c.id, status: c.status, agent_id: c.agentId, offer_count: c.offerCount, declined_by: JSON.stringify(c.declinedBy), priority: c.priority, queue_id: c.queueId,
     area_id: c.areaId, personal_agent_id: c.personalAgentId, routing: c.routing, queued_at: c.queuedAt, dest_entered_at: c.destEnteredAt,
     task_type_id: c.taskTypeId, route: JSON.stringify(c.route), route_index: c.routeIndex, due_at: c.dueAt, out_of_hours: c.outOfHours ? 1 : 0,
@@ -19,27 +18,6 @@ const contactRows = (writes: ContactWrite[]) => writes.map(({ c, at, assignedAt,
     set_wrap: c.wrapUpCode !== undefined, wrap_up_code: c.wrapUpCode ?? null, set_unhandled: c.unhandledReason !== undefined, unhandled_reason: c.unhandledReason ?? null,
     assigned_at: assignedAt ?? null, closed_at: closedAt ?? null,
   }));
-
-/** The columns written from each row (besides the four with rules), the same on both backends. */
-const CONTACT_COLUMNS = ['status', 'agent_id', 'offer_count', 'declined_by', 'priority', 'queue_id', 'area_id', 'personal_agent_id', 'routing', 'queued_at',
-  'dest_entered_at', 'task_type_id', 'route', 'route_index', 'due_at', 'out_of_hours', 'previous_agent_id', 'end_reason', 'updated_at', 'parked', 'parked_at', 'park_remind_at'] as const;
-
-export async function persistContactsMany(dialect: DialectName, trx: Transaction<Database>, writes: ContactWrite[]): Promise<void> {
-  const rows = contactRows(writes);
-  if (dialect === 'sqlite') {
-    const fields = ['id', ...CONTACT_COLUMNS, 'set_wrap', 'wrap_up_code', 'set_unhandled', 'unhandled_reason', 'assigned_at', 'closed_at'];
-    const select = sql.raw(fields.map((f) => `value ->> '${f}' as ${f}`).join(', '));
-    const set = sql.raw(CONTACT_COLUMNS.map((c) => `${c} = v.${c}`).join(', '));
-    for (let i = 0; i < rows.length; i += 500) {
-      await sql`update contacts set ${set},
-        wrap_up_code = case when v.set_wrap then v.wrap_up_code else contacts.wrap_up_code end,
-        unhandled_reason = case when v.set_unhandled then v.unhandled_reason else contacts.unhandled_reason end,
-        assigned_at = coalesce(v.assigned_at, contacts.assigned_at), closed_at = coalesce(v.closed_at, contacts.closed_at)
-      from (select ${select} from json_each(${JSON.stringify(rows.slice(i, i + 500))})) as v
-      where contacts.id = v.id`.execute(trx);
-    }
-    return;
-  }
   for (let i = 0; i < rows.length; i += 500) {
     await sql`update contacts as t set status = v.status, agent_id = v.agent_id, offer_count = v.offer_count, declined_by = v.declined_by, priority = v.priority,
       queue_id = v.queue_id, area_id = v.area_id, personal_agent_id = v.personal_agent_id, routing = v.routing, queued_at = v.queued_at, dest_entered_at = v.dest_entered_at,
@@ -56,22 +34,11 @@ export async function persistContactsMany(dialect: DialectName, trx: Transaction
   }
 }
 
-export async function persistAgentsMany(dialect: DialectName, trx: Transaction<Database>, writes: { a: Agent; at: number }[]): Promise<void> {
+export async function persistAgentsPg(trx: Transaction<Database>, writes: { a: Agent; at: number }[]): Promise<void> {
   const rows = writes.map(({ a, at }) => ({
     user_id: a.id, state: a.state, pause_reason: a.pauseReason, state_since: a.stateSince, idle_since: a.idleSince, updated_at: at,
     pending_pause: a.pendingPause ? JSON.stringify(a.pendingPause) : null, wrap_up_until: a.wrapUpUntil,
   }));
-  if (dialect === 'sqlite') {
-    for (let i = 0; i < rows.length; i += 500) {
-      await sql`update agent_states set state = v.state, pause_reason = v.pause_reason, state_since = v.state_since, idle_since = v.idle_since,
-        updated_at = v.updated_at, pending_pause = v.pending_pause, wrap_up_until = v.wrap_up_until
-      from (select value ->> 'user_id' as user_id, value ->> 'state' as state, value ->> 'pause_reason' as pause_reason, value ->> 'state_since' as state_since,
-        value ->> 'idle_since' as idle_since, value ->> 'updated_at' as updated_at, value ->> 'pending_pause' as pending_pause, value ->> 'wrap_up_until' as wrap_up_until
-        from json_each(${JSON.stringify(rows.slice(i, i + 500))})) as v
-      where agent_states.user_id = v.user_id`.execute(trx);
-    }
-    return;
-  }
   for (let i = 0; i < rows.length; i += 500) {
     await sql`update agent_states as t set state = v.state, pause_reason = v.pause_reason, state_since = v.state_since, idle_since = v.idle_since,
       updated_at = v.updated_at, pending_pause = v.pending_pause, wrap_up_until = v.wrap_up_until
