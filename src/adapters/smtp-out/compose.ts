@@ -50,9 +50,13 @@ function encodeBody(content: string, encoding: string | false): string | null {
   return null;
 }
 
-/** Header block, blank line and body as the outbox stores them: CRLF line ends; an encoded body is ASCII (latin1), a 7bit one UTF-8. */
-function message(headers: string, body: string, encoding: string | false): Buffer {
-  return Buffer.from(crlf(`${headers}\r\n\r\n${body}`), encoding === '7bit' || encoding === false ? 'utf8' : 'latin1');
+/**
+ * Header block, blank line and body as the outbox stores them: CRLF line ends, UTF-8 (an encoded
+ * body is ASCII; a raw non-ASCII character left in a header — an SMTPUTF8 address — is UTF-8, as
+ * in nodemailer's own build; writing the whole message as latin1 made it a single invalid byte).
+ */
+function message(headers: string, body: string): Buffer {
+  return Buffer.from(crlf(`${headers}\r\n\r\n${body}`), 'utf8');
 }
 
 /**
@@ -93,7 +97,7 @@ export function composeLean(input: ComposeInput): Buffer | null {
     inReplyTo: input.inReplyTo, references: input.references, custom: customHeaders(input),
   }, part);
   if (headers === null) return null;
-  return message(headers, encodeBody(input.text, part.transferEncoding)!, part.transferEncoding);
+  return message(headers, encodeBody(input.text, part.transferEncoding)!);
 }
 
 /**
@@ -109,7 +113,7 @@ export function composeViaComposer(input: ComposeInput): Buffer | null {
   const headers = root.buildHeaders();
   const encoding = root.getTransferEncoding();
   const body = encodeBody(content, encoding);
-  return body === null ? null : message(headers, body, encoding);
+  return body === null ? null : message(headers, body);
 }
 
 /**
