@@ -40,11 +40,9 @@ function trigramKey(a: number, b: number, c: number): number {
 }
 
 function slotOf(a: number, b: number, c: number, mask: number): number {
-  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 13;
-  return h & mask;
+  let h = ((b << 16) | c) ^ Math.imul(a, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) & mask;
 }
 
 /**
