@@ -1,4 +1,4 @@
-import { francAll } from 'franc';
+import { languageCandidates, rankLanguages, type LanguageCandidates } from './language-ranking.js';
 
 /**
  * Language of a message. A language category (categories.ts) takes
@@ -79,16 +79,21 @@ const SAMPLE_SOURCE_CHARS = 16_384;
 /** franc's own cut (it reads no further than this many characters of a sample). */
 export const FRANC_MAX_CHARS = 2048;
 
-/** One line's contribution to the sample: URLs, addresses and numbers removed, white space collapsed. */
+/**
+ * One line's contribution to the sample: URLs, addresses and numbers removed, white space collapsed.
+ * A replacement is skipped where it cannot match (no "://", no "@"; a lone space between words
+ * is already collapsed): the result is the same, and most lines need none of them.
+ */
 function cleanLine(line: string): string {
+  if (line.includes('://')) line = line.replace(/\b(?:https?|ftp):\/\/\S+/gi, ' ');
+  line = line.replace(/\bwww\.\S+/gi, ' ');
+  // Matches start only at the beginning of a word: \S+@ tried at every position of a long
+  // run without '@' was quadratic (a fuzzed 124 KB line took 50 s).
+  if (line.includes('@')) line = line.replace(/(?<!\S)\S*@\S*/g, ' ');
   return line
-    // Matches start only at the beginning of a word: \S+@ tried at every position of a long
-    // run without '@' was quadratic (a fuzzed 124 KB line took 50 s).
-    .replace(/\b(?:https?|ftp):\/\/\S+/gi, ' ')
-    .replace(/\bwww\.\S+/gi, ' ')
-    .replace(/(?<!\S)\S*@\S*/g, ' ')
     .replace(/[\p{N}_]+/gu, ' ')
-    .replace(/\s+/g, ' ')
+    // Every white space run becomes one space: a run that is one space already is left alone.
+    .replace(/[^\S ]\s*| \s+/g, ' ')
     .trim();
 }
 
@@ -100,9 +105,18 @@ function cleanLine(line: string): string {
  * step is line by line, so its first `maxChars` characters are the same).
  */
 export function languageSample(text: string, maxChars = Infinity): string {
+  const source = text.length > SAMPLE_SOURCE_CHARS ? text.slice(0, SAMPLE_SOURCE_CHARS) : text;
   const parts: string[] = [];
   let length = -1;
-  for (const line of text.slice(0, SAMPLE_SOURCE_CHARS).split(/\r\n|\r|\n/)) {
+  // Lines as split(/\r\n|\r|\n/) gives them, found one at a time: the cut usually comes long before the end.
+  let lf = source.indexOf('\n');
+  let cr = source.indexOf('\r');
+  for (let from = 0; from <= source.length;) {
+    if (lf !== -1 && lf < from) lf = source.indexOf('\n', from);
+    if (cr !== -1 && cr < from) cr = source.indexOf('\r', from);
+    const to = Math.min(lf === -1 ? source.length : lf, cr === -1 ? source.length : cr);
+    const line = source.slice(from, to);
+    from = to + (to === cr && lf === to + 1 ? 2 : 1);
     if (line === '-- ' || line === '--') break; // signature separator
     if (/^\s*>/.test(line)) continue;
     const part = cleanLine(line);
@@ -114,6 +128,21 @@ export function languageSample(text: string, maxChars = Infinity): string {
   return parts.join(' ');
 }
 
+/**
+ * The candidate set of an `only` option. Config lists live long: the set is
+ * remembered per list (and rebuilt if the list was changed in place).
+ */
+const candidatesByList = new WeakMap<readonly string[], { copy: string[]; candidates: LanguageCandidates }>();
+
+function candidatesOf(only: readonly string[] | 'all'): LanguageCandidates {
+  if (only === 'all') return languageCandidates([]);
+  const known = candidatesByList.get(only);
+  if (known && known.copy.length === only.length && known.copy.every((code, i) => code === only[i])) return known.candidates;
+  const candidates = languageCandidates(only.map(toIso639_3));
+  candidatesByList.set(only, { copy: [...only], candidates });
+  return candidates;
+}
+
 export function detectLanguage(text: string, options: DetectLanguageOptions = {}): LanguageResult {
   const override = options.categoryLanguage;
   if (override && override.language) {
@@ -123,8 +152,7 @@ export function detectLanguage(text: string, options: DetectLanguageOptions = {}
   // franc reads only the first FRANC_MAX_CHARS characters of the sample: clean no more text than that needs.
   const sample = languageSample(text, Math.max(FRANC_MAX_CHARS, minLength));
   if (sample.length < minLength) return { language: 'unknown', source: 'too-short' };
-  const only = options.only === 'all' ? undefined : (options.only ?? DEFAULT_CANDIDATES).map(toIso639_3);
-  const ranked = francAll(sample, { minLength: 1, ...(only ? { only } : {}) });
+  const ranked = rankLanguages(sample, candidatesOf(options.only ?? DEFAULT_CANDIDATES));
   const [best, second] = ranked;
   if (!best || best[0] === 'und') return { language: 'unknown', source: 'franc', confidence: 0 };
   const confidence = second ? Math.round((1 - second[1]) * 1000) / 1000 : 1;
