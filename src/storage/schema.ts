@@ -124,7 +124,7 @@ export interface InboundMessagesTable {
   account_id: string;
   uidvalidity: number | null;
   uid: number | null;
-  raw: Buffer;
+  /** Of the raw bytes (kept in inbound_raw). */
   size: number;
   sha256: string;
   stored_at: number;
@@ -139,6 +139,15 @@ export interface InboundMessagesTable {
   processed_at: number | null;
   /** Arrival at the mailbox (IMAP INTERNALDATE, or SMTP receipt); null for rows from before this was kept. */
   arrived_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/**
+ * An inbound message's raw bytes, written with it and never updated (migration 012): its state
+ * changes rewrite only the small inbound_messages row, not ~10 KB of overflow pages on SQLite.
+ */
+export interface InboundRawTable {
+  inbound_message_id: number;
+  raw: Buffer;
 }
 
 export type ContactStatus = 'queued' | 'offered' | 'assigned' | 'closed';
@@ -504,6 +513,7 @@ export interface Database {
   queues: QueuesTable;
   entrances: EntrancesTable;
   inbound_messages: InboundMessagesTable;
+  inbound_raw: InboundRawTable;
   contacts: ContactsTable;
   offers: OffersTable;
   agent_states: AgentStatesTable;
@@ -534,7 +544,8 @@ export type UserRow = Selectable<UsersTable>;
 export type AccountRow = Selectable<AccountsTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type OfferRow = Selectable<OffersTable>;
-export type InboundMessageRow = Selectable<InboundMessagesTable>;
+/** A message as the email server handles it: its row with its raw bytes (from inbound_raw). */
+export type InboundMessageRow = Selectable<InboundMessagesTable> & { raw: Buffer };
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewContact = Insertable<ContactsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;

@@ -35,8 +35,8 @@ for (const dialect of BACKENDS) {
     let account: AccountRow;
     let port: number;
 
-    const rows = () => deps.storage.db.selectFrom('inbound_messages').select(['id', 'raw', 'uid', 'uidvalidity', 'source_action'])
-      .where('account_id', '=', account.id).orderBy('id').execute();
+    const rows = () => deps.storage.db.selectFrom('inbound_messages').innerJoin('inbound_raw', 'inbound_raw.inbound_message_id', 'inbound_messages.id')
+      .select(['id', 'inbound_raw.raw', 'uid', 'uidvalidity', 'source_action']).where('account_id', '=', account.id).orderBy('id').execute();
 
     beforeEach(async () => {
       tdb = await createTestDatabase(dialect);

@@ -74,8 +74,8 @@ async function folderState(address: string, password: string, folder: string): P
 }
 
 async function inboundRows(deps: Deps, accountId: string) {
-  return deps.storage.db.selectFrom('inbound_messages').select(['id', 'uid', 'uidvalidity', 'source_action', 'raw', 'arrived_at'])
-    .where('account_id', '=', accountId).orderBy('id').execute();
+  return deps.storage.db.selectFrom('inbound_messages').innerJoin('inbound_raw', 'inbound_raw.inbound_message_id', 'inbound_messages.id')
+    .select(['id', 'uid', 'uidvalidity', 'source_action', 'inbound_raw.raw', 'arrived_at']).where('account_id', '=', accountId).orderBy('id').execute();
 }
 
 async function accountHealth(deps: Deps, accountId: string) {

@@ -105,7 +105,8 @@ for (const dialect of BACKENDS) {
       expect(await drain(deps)).toEqual({ quarantined: 1 });
       const q = await deps.storage.db.selectFrom('quarantine').selectAll().where('inbound_message_id', '=', stored.id!).executeTakeFirstOrThrow();
       expect(q.reason_code).toBe('entrance.missing');
-      const kept = await deps.storage.db.selectFrom('inbound_messages').select(['raw', 'status']).where('id', '=', stored.id!).executeTakeFirstOrThrow();
+      const kept = await deps.storage.db.selectFrom('inbound_messages').innerJoin('inbound_raw', 'inbound_raw.inbound_message_id', 'inbound_messages.id')
+        .select(['inbound_raw.raw', 'status']).where('id', '=', stored.id!).executeTakeFirstOrThrow();
       expect(kept.status).toBe('quarantined');
       expect(Buffer.compare(kept.raw, raw)).toBe(0);
     });

@@ -49,8 +49,8 @@ export async function queueForward(deps: Deps, trx: Transaction<Database>, conta
   const row = await trx.selectFrom('contacts')
     .innerJoin('entrances', 'entrances.id', 'contacts.entrance_id')
     .leftJoin('accounts', 'accounts.id', 'entrances.account_id')
-    .leftJoin('inbound_messages', 'inbound_messages.id', 'contacts.inbound_message_id')
-    .select(['accounts.id as account_id', 'accounts.address', 'accounts.return_address', 'inbound_messages.raw',
+    .leftJoin('inbound_raw', 'inbound_raw.inbound_message_id', 'contacts.inbound_message_id')
+    .select(['accounts.id as account_id', 'accounts.address', 'accounts.return_address', 'inbound_raw.raw',
       'contacts.subject', 'contacts.from_address', 'contacts.text_body', 'contacts.message_id', 'contacts.sent_date', 'contacts.case_id', 'contacts.case_number'])
     .where('contacts.id', '=', contactId).executeTakeFirst();
   if (!row) return false;

@@ -12,6 +12,7 @@ import { m010LoginAddress } from './010-login-address.js';
 import { m009Admin } from './009-admin.js';
 import { m011Gaps79 } from './011-gaps79.js';
 import { m011SenderHistory } from './011-sender-history.js';
+import { m012InboundRaw } from './012-inbound-raw.js';
 
 export type DialectMigration = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '009-admin': m009Admin,
   '011-gaps79': m011Gaps79,
   '011-sender-history': m011SenderHistory,
+  '012-inbound-raw': m012InboundRaw,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -41,12 +43,17 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/** Kysely's migrator over these migrations (tests also use it to build a database as an earlier version left it). */
+export function migrator(db: Kysely<any>, dialect: DialectName): Migrator {
+  // Unordered: migrations from parallel work (e.g. 009 after 010) still run on a database that already has the later one.
+  return new Migrator({ db, provider: new StaticProvider(dialect), allowUnorderedMigrations: true });
+}
+
 /** Brings the schema to the latest version. Safe when several processes start at once. */
 export async function migrateToLatest(storage: Storage): Promise<void> {
-  // Unordered: migrations from parallel work (e.g. 009 after 010) still run on a database that already has the later one.
-  const migrator = new Migrator({ db: storage.db, provider: new StaticProvider(storage.dialect), allowUnorderedMigrations: true });
+  const m = migrator(storage.db, storage.dialect);
   const run = async () => {
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await m.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error');
       throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, InboundMessageRow } from '../schema.js';
 import type { Storage } from '../db.js';
 import { sha256 } from '../../adapters/crypto/secrets.js';
@@ -27,26 +27,64 @@ export async function storeInbound(storage: Storage, input: StoreInput, now: num
 /**
  * Stores several messages in one transaction (an IMAP batch: one commit, not one per message),
  * each idempotent as in storeInbound; the cursor advances to the batch's highest UID in the same
- * transaction. Inputs must be in ascending UID order.
+ * transaction. Inputs must be in ascending UID order. A message's raw bytes go to inbound_raw,
+ * written only for a message row this call inserted.
  */
 export async function storeInboundBatch(storage: Storage, inputs: readonly StoreInput[], now: number, cursor?: { mailbox: string }): Promise<{ stored: boolean; id: number | null }[]> {
   if (inputs.length === 0) return [];
   return storage.transaction(async (trx) => {
-    const out: { stored: boolean; id: number | null }[] = [];
-    for (const input of inputs) {
-      const inserted = await trx.insertInto('inbound_messages').values({
-        account_id: input.accountId, uidvalidity: input.uidvalidity, uid: input.uid, raw: input.raw, size: input.raw.length,
-        sha256: sha256(input.raw), stored_at: now, status: 'stored', source_action: input.sourceAction, attempts: 0,
-        claimed_by: null, claim_expires_at: null, contact_id: null, error: null, processed_at: null,
-        arrived_at: input.arrivedAt === undefined ? now : input.arrivedAt,
-      }).onConflict((oc) => oc.columns(['account_id', 'uidvalidity', 'uid']).doNothing()).returning('id').executeTakeFirst();
-      out.push({ stored: inserted !== undefined, id: inserted ? Number(inserted.id) : null });
-    }
+    const ids = await insertMessages(trx, inputs, now);
+    const raws = inputs.flatMap((input, i) => (ids[i] === null ? [] : [{ inbound_message_id: ids[i]!, raw: input.raw }]));
+    for (let i = 0; i < raws.length; i += INSERT_ROWS) await trx.insertInto('inbound_raw').values(raws.slice(i, i + INSERT_ROWS)).execute();
     const last = inputs[inputs.length - 1];
     if (cursor && last.uidvalidity !== null && last.uid !== null) {
       await advanceCursor(trx, last.accountId, cursor.mailbox, last.uidvalidity, Math.max(...inputs.map((i) => i.uid ?? 0)), now);
     }
-    return out;
+    return ids.map((id) => ({ stored: id !== null, id }));
+  });
+}
+
+/** Rows per multi-row INSERT: 15 parameters a message row, well below either backend's limit (SQLite 32,766, PostgreSQL 65,535). */
+const INSERT_ROWS = 200;
+
+const sourceKey = (uidvalidity: number | null, uid: number | null) => `${uidvalidity}:${uid}`;
+
+/**
+ * The message rows, in input order; the id of each one inserted, null where (account, UIDVALIDITY,
+ * UID) was already stored. Messages with a UID (IMAP) go in multi-row INSERTs (ids are assigned
+ * in VALUES order, so ascending with the UID as before); RETURNING lists only the inserted rows
+ * and in no promised order, so ids are matched by (UIDVALIDITY, UID), never by position. A UID
+ * that repeats within the batch counts once, as row-by-row inserts would have it. Messages without
+ * a UID (SMTP, one per call), or a batch of several accounts, are inserted one at a time: the
+ * returned (UIDVALIDITY, UID) would not tell their rows apart.
+ */
+async function insertMessages(trx: Transaction<Database>, inputs: readonly StoreInput[], now: number): Promise<(number | null)[]> {
+  const row = (input: StoreInput) => ({
+    account_id: input.accountId, uidvalidity: input.uidvalidity, uid: input.uid, size: input.raw.length,
+    sha256: sha256(input.raw), stored_at: now, status: 'stored' as const, source_action: input.sourceAction, attempts: 0,
+    claimed_by: null, claim_expires_at: null, contact_id: null, error: null, processed_at: null,
+    arrived_at: input.arrivedAt === undefined ? now : input.arrivedAt,
+  });
+  const insert = (rows: ReturnType<typeof row>[]) => trx.insertInto('inbound_messages').values(rows)
+    .onConflict((oc) => oc.columns(['account_id', 'uidvalidity', 'uid']).doNothing()).returning(['id', 'uidvalidity', 'uid']);
+  if (inputs.some((i) => i.uidvalidity === null || i.uid === null || i.accountId !== inputs[0].accountId)) {
+    const ids: (number | null)[] = [];
+    for (const input of inputs) {
+      const inserted = await insert([row(input)]).executeTakeFirst();
+      ids.push(inserted ? Number(inserted.id) : null);
+    }
+    return ids;
+  }
+  const first = new Map<string, number>();
+  inputs.forEach((input, i) => { const k = sourceKey(input.uidvalidity, input.uid); if (!first.has(k)) first.set(k, i); });
+  const unique = [...first.values()].map((i) => inputs[i]);
+  const inserted = new Map<string, number>();
+  for (let i = 0; i < unique.length; i += INSERT_ROWS) {
+    for (const r of await insert(unique.slice(i, i + INSERT_ROWS).map(row)).execute()) inserted.set(sourceKey(Number(r.uidvalidity), Number(r.uid)), Number(r.id));
+  }
+  return inputs.map((input, i) => {
+    const k = sourceKey(input.uidvalidity, input.uid);
+    return first.get(k) === i ? inserted.get(k) ?? null : null;
   });
 }
 
@@ -92,9 +130,17 @@ export async function claimInbound(storage: Storage, worker: string, limit: numb
     const fresh = await pick('stored', limit);
     const ids = fresh.length < limit ? [...fresh, ...await pick('expired', limit - fresh.length)] : fresh;
     if (ids.length === 0) return [];
-    return trx.updateTable('inbound_messages')
+    const rows = await trx.updateTable('inbound_messages')
       .set((eb) => ({ status: 'processing', claimed_by: worker, claim_expires_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', ids).returningAll().execute();
+    // The raw bytes in one query; written in the message's own transaction, so always there.
+    const raws = new Map((await trx.selectFrom('inbound_raw').select(['inbound_message_id', 'raw']).where('inbound_message_id', 'in', ids).execute())
+      .map((r) => [Number(r.inbound_message_id), r.raw]));
+    return rows.map((r) => {
+      const raw = raws.get(Number(r.id));
+      if (raw === undefined) throw new Error(`inbound message ${r.id} has no raw bytes`);
+      return { ...r, raw };
+    });
   });
 }
 
@@ -105,4 +151,4 @@ export async function countInbound(db: Kysely<Database>, status?: string): Promi
 }
 
 export const getInboundRaw = async (db: Kysely<Database>, id: number): Promise<Buffer | null> =>
-  (await db.selectFrom('inbound_messages').select('raw').where('id', '=', id).executeTakeFirst())?.raw ?? null;
+  (await db.selectFrom('inbound_raw').select('raw').where('inbound_message_id', '=', id).executeTakeFirst())?.raw ?? null;

@@ -45,7 +45,7 @@ export interface State {
 export async function readState(storage: Storage): Promise<State> {
   const db = storage.db;
   const contacts = await db.selectFrom('contacts').select(['id', 'message_id', 'status', 'agent_id']).execute();
-  const q = await db.selectFrom('quarantine').leftJoin('inbound_messages', 'inbound_messages.id', 'quarantine.inbound_message_id').select(['inbound_messages.raw']).execute();
+  const q = await db.selectFrom('quarantine').leftJoin('inbound_raw', 'inbound_raw.inbound_message_id', 'quarantine.inbound_message_id').select(['inbound_raw.raw']).execute();
   const quarantinedMessageIds = q.map((r) => /^message-id:\s*(<[^>]*>)/im.exec(r.raw ? Buffer.from(r.raw).subarray(0, 64 * 1024).toString('latin1') : '')?.[1] ?? '(none)');
   const pending = await db.selectFrom('inbound_messages').select('id').where((eb) => eb.or([eb('status', 'in', ['stored', 'processing']), eb('source_action', '=', 'pending')])).execute();
   const outbox = await db.selectFrom('outbox').select(['kind', 'contact_id', 'status', 'attempts', 'last_error']).execute();
