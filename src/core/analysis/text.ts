@@ -64,11 +64,17 @@ export function normaliseWord(word: string): string {
   return word.normalize('NFC').toLowerCase();
 }
 
-/** Splits text into normalised words (Unicode-aware: å, ä, ö, ß, é, ...). */
+/**
+ * Splits text into normalised words (Unicode-aware: å, ä, ö, ß, é, ...). The whole text is
+ * lower-cased at once and split with one match (no match object per word): the same words as
+ * lower-casing each word, except around a capital sigma, whose lower case depends on the letters
+ * beside it (and beyond the word, across case-ignorable punctuation), so such text is lower-cased
+ * word by word.
+ */
 export function words(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.normalize('NFC').matchAll(WORD)) out.push(m[0].toLowerCase());
-  return out;
+  const nfc = text.normalize('NFC');
+  if (!nfc.includes('\u03a3')) return nfc.toLowerCase().match(WORD) ?? [];
+  return (nfc.match(WORD) ?? []).map((w) => w.toLowerCase());
 }
 
 /** All values of a header (empty array when absent); names are case-insensitive. */
