@@ -103,5 +103,21 @@ for (const dialect of BACKENDS as DialectName[]) {
       expect(smtp[0].stored).toBe(true);
       expect(Buffer.compare((await getInboundRaw(storage.db, smtp[0].id!))!, SMALL)).toBe(0);
     });
+
+    it('a message whose raw bytes are missing is quarantined with the reason; the rest of the claim goes on', async () => {
+      storage = await tdb.open();
+      const now = Date.now();
+      await storage.db.insertInto('accounts').values({ id: 'acc', address: 'support@example.com', protocol: 'imap', host: 'localhost', port: 143, security: 'none', created_at: now, updated_at: now } as never).execute();
+      const msg = (uid: number) => ({ accountId: 'acc', uidvalidity: 9, uid, raw: Buffer.from(`Subject: m${uid}\r\n\r\nm${uid}\r\n`), sourceAction: 'pending' as const });
+      const stored = await storeInboundBatch(storage, [msg(1), msg(2), msg(3)], now);
+      await storage.db.deleteFrom('inbound_raw').where('inbound_message_id', '=', stored[1].id!).execute();
+      const claimed = await claimInbound(storage, 'w1', 10, now, 60_000);
+      expect(claimed.map((m) => m.id)).toEqual([stored[0].id, stored[2].id]);
+      const lost = await storage.db.selectFrom('inbound_messages').select(['status', 'error', 'claimed_by']).where('id', '=', stored[1].id!).executeTakeFirstOrThrow();
+      expect(lost).toMatchObject({ status: 'quarantined', claimed_by: null });
+      const q = await storage.db.selectFrom('quarantine').select(['inbound_message_id', 'reason_code', 'reason']).execute();
+      expect(q).toEqual([{ inbound_message_id: stored[1].id, reason_code: 'message.raw_missing', reason: expect.stringMatching(/no raw bytes/) }]);
+      expect(await claimInbound(storage, 'w1', 10, now, 60_000)).toEqual([]); // nothing left to claim: it does not come back
+    });
   });
 }

@@ -136,11 +136,15 @@ export async function claimInbound(storage: Storage, worker: string, limit: numb
     // The raw bytes in one query; written in the message's own transaction, so always there.
     const raws = new Map((await trx.selectFrom('inbound_raw').select(['inbound_message_id', 'raw']).where('inbound_message_id', 'in', ids).execute())
       .map((r) => [Number(r.inbound_message_id), r.raw]));
-    return rows.map((r) => {
-      const raw = raws.get(Number(r.id));
-      if (raw === undefined) throw new Error(`inbound message ${r.id} has no raw bytes`);
-      return { ...r, raw };
-    });
+    const missing = rows.filter((r) => !raws.has(Number(r.id)));
+    if (missing.length) {
+      // Never expected; such a message is quarantined with the reason, not a claim that fails again and again for every message after it.
+      const reason = 'the stored message has no raw bytes (its inbound_raw row is missing)';
+      await trx.insertInto('quarantine').values(missing.map((r) => ({ inbound_message_id: Number(r.id), account_id: r.account_id, reason_code: 'message.raw_missing', reason, created_at: now }))).execute();
+      await trx.updateTable('inbound_messages').set({ status: 'quarantined', error: `message.raw_missing: ${reason}`, processed_at: now, claimed_by: null, claim_expires_at: null })
+        .where('id', 'in', missing.map((r) => Number(r.id))).execute();
+    }
+    return rows.flatMap((r) => { const raw = raws.get(Number(r.id)); return raw === undefined ? [] : [{ ...r, raw }]; });
   });
 }
 
