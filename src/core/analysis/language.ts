@@ -128,20 +128,8 @@ export function languageSample(text: string, maxChars = Infinity): string {
   return parts.join(' ');
 }
 
-/**
- * The candidate set of an `only` option. Config lists live long: the set is
- * remembered per list (and rebuilt if the list was changed in place).
- */
-const candidatesByList = new WeakMap<readonly string[], { copy: string[]; candidates: LanguageCandidates }>();
-
-function candidatesOf(only: readonly string[] | 'all'): LanguageCandidates {
-  if (only === 'all') return languageCandidates([]);
-  const known = candidatesByList.get(only);
-  if (known && known.copy.length === only.length && known.copy.every((code, i) => code === only[i])) return known.candidates;
-  const candidates = languageCandidates(only.map(toIso639_3));
-  candidatesByList.set(only, { copy: [...only], candidates });
-  return candidates;
-}
+/** The candidate set of an `only` option (languageCandidates keeps one per list). */
+const candidatesOf = (only: readonly string[] | 'all'): LanguageCandidates => languageCandidates(only === 'all' ? [] : only.map(toIso639_3));
 
 export function detectLanguage(text: string, options: DetectLanguageOptions = {}): LanguageResult {
   const override = options.categoryLanguage;

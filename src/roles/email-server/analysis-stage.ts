@@ -161,9 +161,9 @@ export async function caseAndAnswer(deps: Deps, trx: Transaction<Database>, inpu
   const events: Insertable<Database['events']>[] = [];
   const kase = await openCase(trx, rows, input);
   await rows.flush(trx);
-  const finish = await answerCase(deps, trx, rows, { ...input, events: (e) => { events.push(e); } }, kase);
+  const finish = await answerCase(deps, trx, rows, { ...input, events: input.events ?? ((e) => { events.push(e); }) }, kase);
   await rows.flush(trx);
   const written = finish();
-  for (const e of events) { if (input.events) input.events(e); else await trx.insertInto('events').values(e).execute(); }
+  if (events.length) await trx.insertInto('events').values(events).execute();
   return written;
 }

@@ -11,6 +11,7 @@ import { newContactRecord, previousAgentByThread } from '../acd/snapshot.js';
 import { answerCase, openCase, threadAndContactData, type AnalysisOutcome, type CaseAndAnswer, type EntranceRef, type EventSink } from './analysis-stage.js';
 import { CaseRows } from './case-rows.js';
 import { answerRecipient, queueSizeNotice } from './auto-answer.js';
+import { quarantineInbound } from '../../storage/repositories/inbound.js';
 import { handOff } from './hand-off.js';
 import { headerKey } from './header-key.js';
 import { ingestConfig, ingestConfigFor, sizeLimit, type IngestConfig } from './ingest-config.js';
@@ -341,8 +342,7 @@ async function quarantineTooLarge(deps: Deps, msg: InboundMessageRow, entrance: 
 export async function quarantine(deps: Deps, msg: InboundMessageRow, code: string, reason: string, within?: (trx: Transaction<Database>, now: number) => Promise<boolean>): Promise<ProcessOutcome> {
   const now = deps.clock();
   const outbox = await deps.storage.transaction(async (trx) => {
-    await trx.insertInto('quarantine').values({ inbound_message_id: msg.id, account_id: msg.account_id, reason_code: code, reason, created_at: now }).execute();
-    await trx.updateTable('inbound_messages').set({ status: 'quarantined', error: `${code}: ${reason}`, processed_at: now, claim_expires_at: null }).where('id', '=', msg.id).execute();
+    await quarantineInbound(trx, [msg], code, reason, now);
     return within ? within(trx, now) : false;
   });
   if (outbox) await deps.bus.publish('outbox');

@@ -136,16 +136,18 @@ export async function claimInbound(storage: Storage, worker: string, limit: numb
     // The raw bytes in one query; written in the message's own transaction, so always there.
     const raws = new Map((await trx.selectFrom('inbound_raw').select(['inbound_message_id', 'raw']).where('inbound_message_id', 'in', ids).execute())
       .map((r) => [Number(r.inbound_message_id), r.raw]));
+    // Never expected; such a message is quarantined with the reason, not a claim that fails again and again for every message after it.
     const missing = rows.filter((r) => !raws.has(Number(r.id)));
-    if (missing.length) {
-      // Never expected; such a message is quarantined with the reason, not a claim that fails again and again for every message after it.
-      const reason = 'the stored message has no raw bytes (its inbound_raw row is missing)';
-      await trx.insertInto('quarantine').values(missing.map((r) => ({ inbound_message_id: Number(r.id), account_id: r.account_id, reason_code: 'message.raw_missing', reason, created_at: now }))).execute();
-      await trx.updateTable('inbound_messages').set({ status: 'quarantined', error: `message.raw_missing: ${reason}`, processed_at: now, claimed_by: null, claim_expires_at: null })
-        .where('id', 'in', missing.map((r) => Number(r.id))).execute();
-    }
+    if (missing.length) await quarantineInbound(trx, missing, 'message.raw_missing', 'the stored message has no raw bytes (its inbound_raw row is missing)', now);
     return rows.flatMap((r) => { const raw = raws.get(Number(r.id)); return raw === undefined ? [] : [{ ...r, raw }]; });
   });
+}
+
+/** Quarantines inbound messages with the reason: an entry each, and the message marked (its claim ends). */
+export async function quarantineInbound(trx: Transaction<Database>, msgs: readonly Pick<InboundMessageRow, 'id' | 'account_id'>[], code: string, reason: string, now: number): Promise<void> {
+  await trx.insertInto('quarantine').values(msgs.map((m) => ({ inbound_message_id: Number(m.id), account_id: m.account_id, reason_code: code, reason, created_at: now }))).execute();
+  await trx.updateTable('inbound_messages').set({ status: 'quarantined', error: `${code}: ${reason}`, processed_at: now, claim_expires_at: null })
+    .where('id', 'in', msgs.map((m) => Number(m.id))).execute();
 }
 
 export async function countInbound(db: Kysely<Database>, status?: string): Promise<number> {
