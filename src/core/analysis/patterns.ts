@@ -212,10 +212,18 @@ function scanner(re: RE2JS, read: (m: Re2Matcher) => { value: string; start: num
   };
 }
 
-const upperIncludes = (needle: string) => {
-  const up = needle.toUpperCase();
+/**
+ * The lines a case-insensitive literal can match in. RE2 folds case by Unicode's simple case
+ * folding, whose orbits JavaScript's upper and lower case do not follow (the Kelvin sign K and
+ * the long s ſ fold to k and s, so "\u212Aſ" matches "ks", yet it is neither "KS" upper-cased nor
+ * "ks" lower-cased). Exact for ASCII: a line with anything else is searched as it is, and a
+ * literal with anything else does not filter.
+ */
+const NON_ASCII = /[^\x00-\x7f]/;
+const foldedIncludes = (needle: string): LineFilter => {
+  if (NON_ASCII.test(needle)) return () => true;
   const low = needle.toLowerCase();
-  return (line: string) => line.toUpperCase().includes(up) || line.toLowerCase().includes(low);
+  return (line: string) => NON_ASCII.test(line) || line.toLowerCase().includes(low);
 };
 
 /** Lines a sequence's match needs: one with a character of each required part (min ≥ 1); null when a literal may hold a line feed. */
@@ -225,7 +233,7 @@ export function sequenceLineFilter(spec: SequenceSpec): LineFilter | null {
   for (const p of spec.parts) {
     if (p.min < 1) continue;
     if (p.kind === 'digit') tests.push((l) => /[0-9]/.test(l));
-    else if (p.kind === 'literal' && p.literal) tests.push(spec.ignoreCase ? upperIncludes(p.literal) : (l) => l.includes(p.literal!));
+    else if (p.kind === 'literal' && p.literal) tests.push(spec.ignoreCase ? foldedIncludes(p.literal) : (l) => l.includes(p.literal!));
   }
   return (line) => tests.every((t) => t(line));
 }
@@ -244,7 +252,7 @@ export function regexLineFilter(source: string, ignoreCase: boolean): LineFilter
   // A quantifier after the run applies to its last character only.
   if (/^[?*+{]/.test(source.slice(m[0].length))) literal = literal.slice(0, -1);
   if (literal.length < 2) return null;
-  return ignoreCase ? upperIncludes(literal) : (l) => l.includes(literal);
+  return ignoreCase ? foldedIncludes(literal) : (l) => l.includes(literal);
 }
 
 export interface PatternFound {

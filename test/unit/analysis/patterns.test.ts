@@ -180,4 +180,19 @@ describe('line-by-line search (only lines that can hold a match)', () => {
       });
     }), { numRuns: 500 });
   });
+
+  it('a case-insensitive literal is found across Unicode case folding (Kelvin sign and long s beside ASCII)', () => {
+    // Found by the property above (seed -818192123): "\u212Aſ0" is "ks0" to RE2 but neither "KS0" upper-cased nor "ks0" lower-cased.
+    for (const t of ['\u212A\u017F0', 'K\u017F0', '\u212As0', 'x\n\u212A\u017F12AB', 'ord-123456', 'ORD-123456']) {
+      specs.forEach((spec) => {
+        const a = compilePattern(spec, { lineFilter: false });
+        const b = compilePattern(spec);
+        if (!a.ok || !b.ok) throw new Error('invalid spec');
+        expect(b.pattern.findAll(t), `${spec.name} in ${JSON.stringify(t)}`).toEqual(a.pattern.findAll(t));
+      });
+    }
+    const code = compilePattern(specs[5]);
+    if (!code.ok) throw new Error('invalid spec');
+    expect(code.pattern.findAll('\u212A\u017F0')).toEqual([{ value: '0', at: 0, match: '\u212A\u017F0' }]);
+  });
 });
